@@ -1,0 +1,46 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+// Compute-heavy targets are optimised even in debug builds so the test suite (which runs
+// real parity checks on tiny models) stays quick. Release builds are unaffected.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "fsvideo",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "fsvideo", targets: ["fsvideo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev", "pkg-config"])]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .target(name: "FSTensor", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        .target(name: "FSCheckpoint", dependencies: ["FSTensor"],
+                resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
+        .target(name: "FSModels", dependencies: ["FSTensor", "FSCheckpoint"],
+                resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
+        .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint"], swiftSettings: optimizedInDebug),
+        .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FSVideo"],
+                swiftSettings: optimizedInDebug),
+        .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
+                swiftSettings: optimizedInDebug),
+        .executableTarget(name: "fsvideo", dependencies: [
+            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimizedInDebug),
+        .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
+        .testTarget(name: "FSCheckpointTests", dependencies: ["FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FSModelsTests", dependencies: ["FSModels", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
+        .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
+        .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// The FSDiffusion module. See docs/architecture.md.

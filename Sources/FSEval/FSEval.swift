@@ -1,0 +1,1 @@
+// The FSEval module. See docs/architecture.md.

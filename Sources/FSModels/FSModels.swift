@@ -1,0 +1,1 @@
+// The FSModels module. See docs/architecture.md.

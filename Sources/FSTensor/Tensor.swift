@@ -1,0 +1,78 @@
+/// A dense Float32 tensor: contiguous, row-major, with an explicit shape.
+///
+/// Value semantics (copy-on-write through the backing array). Layouts follow PyTorch:
+/// images are NCHW, videos NCTHW, Linear weights [out, in].
+public struct Tensor: @unchecked Sendable, CustomStringConvertible {
+    public var shape: [Int]
+    public var data: [Float]
+
+    public init(shape: [Int], data: [Float]) {
+        precondition(shape.reduce(1, *) == data.count,
+                     "Tensor: shape \(shape) needs \(shape.reduce(1, *)) elements, got \(data.count)")
+        self.shape = shape
+        self.data = data
+    }
+
+    public init(zeros shape: [Int]) {
+        self.shape = shape
+        self.data = [Float](repeating: 0, count: shape.reduce(1, *))
+    }
+
+    public init(repeating value: Float, shape: [Int]) {
+        self.shape = shape
+        self.data = [Float](repeating: value, count: shape.reduce(1, *))
+    }
+
+    /// A tensor whose storage is filled by `body` (uninitialised memory of `count` floats).
+    public init(shape: [Int], unsafeUninitialized body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        let n = shape.reduce(1, *)
+        self.shape = shape
+        self.data = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
+            body(buf)
+            initialized = n
+        }
+    }
+
+    public var count: Int { data.count }
+    public var rank: Int { shape.count }
+
+    public func dim(_ axis: Int) -> Int { shape[axis < 0 ? axis + shape.count : axis] }
+
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var s = newShape
+        if let i = s.firstIndex(of: -1) {
+            let known = s.enumerated().filter { $0.offset != i }.map(\.element).reduce(1, *)
+            s[i] = count / Swift.max(known, 1)
+        }
+        return Tensor(shape: s, data: data)
+    }
+
+    public var description: String { "Tensor\(shape)" }
+
+    /// Element access by multi-index (slow; for tests and small tensors).
+    public subscript(_ index: Int...) -> Float {
+        get { data[flatIndex(index)] }
+        set { data[flatIndex(index)] = newValue }
+    }
+
+    @inline(__always)
+    func flatIndex(_ index: [Int]) -> Int {
+        var off = 0
+        for (i, d) in zip(index, shape) { off = off * d + i }
+        return off
+    }
+
+    public static func strides(of shape: [Int]) -> [Int] {
+        var s = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) { s[i] = acc; acc *= shape[i] }
+        return s
+    }
+}
+
+/// The single error type the compute and model layers throw for bad input: one line, naming the problem.
+public struct FSError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

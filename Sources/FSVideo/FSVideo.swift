@@ -1,0 +1,1 @@
+// The FSVideo module. See docs/architecture.md.

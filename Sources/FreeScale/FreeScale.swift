@@ -1,0 +1,1 @@
+// The FreeScale module. See docs/architecture.md.

@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import FSCheckpoint
+import FSTensor
+
+/// `fsvideo parity FIXTURE`: runs the module named by the fixture's `kind` on its weights and inputs and
+/// compares every output (and debug intermediate) with the reference. Exit 0 only if all pass.
+struct ParityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parity",
+        abstract: "Check fsvideo against a reference fixture (.safetensors with a `kind`, or tokenizer CASES.json).")
+
+    @Argument(help: "Fixture file: a .safetensors reference fixture, or a JSON array of {text, tokens}.")
+    var fixture: String
+
+    @Flag(help: "Only print failing lines and the verdict.")
+    var quiet = false
+
+    func run() throws {
+        let report = try ParityRegistry.run(path: fixture)
+        if quiet {
+            let fails = report.lines.filter { !$0.passed }
+            print(report.title)
+            for l in fails { print("  FAIL  \(l.name)  max|Δ| \(l.maxAbs)  \(l.note)") }
+            print(report.passed ? "PASS (\(report.lines.count) tensors)" : "FAIL")
+        } else {
+            print(report, terminator: "")
+        }
+        if !report.passed { throw ExitCode(1) }
+    }
+}

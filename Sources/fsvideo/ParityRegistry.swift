@@ -1,0 +1,34 @@
+import Foundation
+import FSCheckpoint
+import FSTensor
+
+/// Maps a fixture's `kind` to the module code that checks it. Each line is owned by the issue that
+/// builds that module; the runners themselves live in the modules (tests call the same functions).
+enum ParityRegistry {
+    typealias Runner = (ParityFixture) throws -> ParityReport
+
+    static let runners: [String: Runner] = [:
+        // "unet3d": { try UNet3DParity.run($0) },
+    ]
+
+    static func run(path: String) throws -> ParityReport {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw FSError("\(path): no such file")
+        }
+        if isDir.boolValue { throw FSError("\(path): is a directory, expected a fixture file") }
+        if path.lowercased().hasSuffix(".json") { return try jsonFixture(path: path) }
+        let fixture = try ParityFixture(path: path)
+        guard let kind = fixture.kind else { throw FSError("\(path): fixture metadata has no 'kind'") }
+        guard let runner = runners[kind] else {
+            FileHandle.standardError.write(Data("fsvideo: error: \(path): fixture kind '\(kind)' has no implementation yet\n".utf8))
+            exit(2)
+        }
+        return try runner(fixture)
+    }
+
+    /// JSON fixtures: tokenizer cases (an array of {text, tokens}).
+    static func jsonFixture(path: String) throws -> ParityReport {
+        throw FSError("\(path): JSON fixtures (tokenizer cases) have no implementation yet")
+    }
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class fsvideoTestsPlaceholder: XCTestCase {
+    func testTargetBuilds() { XCTAssertTrue(true) }
+}
