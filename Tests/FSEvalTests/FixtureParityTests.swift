@@ -24,3 +24,8 @@ func assertPasses(_ report: ParityReport, file: StaticString = #filePath, line: 
 final class FixtureParityTests: XCTestCase {
     func testI3D() throws { assertPasses(try I3DParity.run(evalFixture("i3d.safetensors"))) }
 }
+
+final class FVDParityTests: XCTestCase {
+    func testPreprocess() throws { assertPasses(try FVDPreprocessParity.run(evalFixture("fvd_preprocess.safetensors"))) }
+    func testFrechet() throws { assertPasses(try FrechetParity.run(evalFixture("frechet.safetensors"))) }
+}
