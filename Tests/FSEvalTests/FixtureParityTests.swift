@@ -29,3 +29,16 @@ final class FVDParityTests: XCTestCase {
     func testPreprocess() throws { assertPasses(try FVDPreprocessParity.run(evalFixture("fvd_preprocess.safetensors"))) }
     func testFrechet() throws { assertPasses(try FrechetParity.run(evalFixture("frechet.safetensors"))) }
 }
+
+final class DynamicDegreeParityTests: XCTestCase {
+    func testDecision() throws { assertPasses(try DynamicDegreeParity.run(evalFixture("dynamic_degree.safetensors"))) }
+
+    func testRoundingRules() {
+        XCTAssertEqual(DynamicDegree.interval(fps: 20), 2)   // round(2.5) = 2
+        XCTAssertEqual(DynamicDegree.interval(fps: 28), 4)   // round(3.5) = 4
+        XCTAssertEqual(DynamicDegree.countNeeded(sampledFrames: 10), 2)
+        XCTAssertEqual(DynamicDegree.countNeeded(sampledFrames: 2), 0)
+        XCTAssertFalse(DynamicDegree.isDynamic(scores: [], threshold: 1, countNeeded: 0))
+        XCTAssertFalse(DynamicDegree.isDynamic(scores: [1.5], threshold: 1.5, countNeeded: 1))
+    }
+}
