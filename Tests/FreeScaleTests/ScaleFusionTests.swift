@@ -86,7 +86,10 @@ final class ScaleFusionTests: XCTestCase {
                                          settings: ScaleFusionSettings(scaleH: 2, scaleW: 2, fast: fast, jitter: true,
                                                                        temporalSigma: 1), rng: &rng) { w($0) }
             let n = 12 * 16 * 8
-            for f in 1..<4 { XCTAssertEqual(Array(y.data[0..<n]), Array(y.data[(f * n)..<((f + 1) * n)])) }
+            for f in 1..<4 {
+                let d = (0..<n).map { abs(y.data[$0] - y.data[f * n + $0]) }.max()!
+                XCTAssertLessThan(d, 1e-6, "fast \(fast): frame \(f) differs from frame 0 by \(d)")
+            }
         }
     }
 }
