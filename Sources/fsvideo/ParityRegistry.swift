@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSEval
+import FreeScale
 import FSTensor
 
 /// Maps a fixture's `kind` to the module code that checks it. Each line is owned by the issue that
@@ -14,6 +15,7 @@ enum ParityRegistry {
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
+        "scale_fusion": { try ScaleFusionParity.run($0) },
     ]
 
     static func run(path: String) throws -> ParityReport {
