@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FreeScale
 import FSTensor
 
 /// Maps a fixture's `kind` to the module code that checks it. Each line is owned by the issue that
@@ -7,8 +8,9 @@ import FSTensor
 enum ParityRegistry {
     typealias Runner = (ParityFixture) throws -> ParityReport
 
-    static let runners: [String: Runner] = [:
+    static let runners: [String: Runner] = [
         // "unet3d": { try UNet3DParity.run($0) },
+        "scale_fusion": { try ScaleFusionParity.run($0) },
     ]
 
     static func run(path: String) throws -> ParityReport {
