@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FreeScale
 import FSTensor
 
@@ -10,6 +11,10 @@ enum ParityRegistry {
 
     static let runners: [String: Runner] = [
         // "unet3d": { try UNet3DParity.run($0) },
+        "eval/i3d": { try I3DParity.run($0) },
+        "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
+        "eval/frechet": { try FrechetParity.run($0) },
+        "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
     ]
 
