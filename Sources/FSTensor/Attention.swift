@@ -92,16 +92,13 @@ func attentionTile(q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, l
             let row = s + r * tk
             // Causal: keys j > query index are masked out.
             let valid = causal ? Swift.max(0, Swift.min(tk, q0 + r - k0 + 1)) : tk
-            var mx = -Float.infinity
-            for j in 0..<valid { mx = Swift.max(mx, row[j]) }
             let mOld = rowMax[r]
-            let mNew = Swift.max(mOld, mx)
+            let mNew = Swift.max(mOld, rowMaximum(row, valid))
             if mNew == -.infinity {
                 row.update(repeating: 0, count: tk)
                 continue
             }
-            var sum: Float = 0
-            for j in 0..<valid { let e = expf(row[j] - mNew); row[j] = e; sum += e }
+            let sum = expShiftSum(row, valid, shift: mNew)
             if valid < tk { (row + valid).update(repeating: 0, count: tk - valid) }
             let corr = mOld == -.infinity ? 0 : expf(mOld - mNew)
             rowSum[r] = rowSum[r] * corr + sum

@@ -267,3 +267,27 @@ final class MemoryStatsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(peak, cur / 2)
     }
 }
+
+final class FastMathTests: XCTestCase {
+    func testFastExpRelativeError() {
+        var worst: Double = 0
+        var x: Float = -87
+        while x < 88 {
+            var v = FloatV.zero
+            for i in 0..<16 { v[i] = x + Float(i) * 0.0137 }
+            let e = fastExp(v)
+            for i in 0..<16 {
+                let want = exp(Double(v[i]))
+                worst = max(worst, abs(Double(e[i]) - want) / want)
+            }
+            x += 0.31
+        }
+        XCTAssertLessThan(worst, 3e-7)
+        var row: [Float] = (0..<37).map { Float($0) * -0.7 }
+        let original = row
+        let sum = row.withUnsafeMutableBufferPointer { expShiftSum($0.baseAddress!, 37, shift: -1) }
+        let want = original.map { exp(Double($0) + 1) }
+        XCTAssertEqual(Double(sum), want.reduce(0, +), accuracy: 1e-5)
+        for j in 0..<37 { XCTAssertEqual(Double(row[j]), want[j], accuracy: 1e-6 * want[j]) }
+    }
+}
