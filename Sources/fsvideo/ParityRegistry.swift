@@ -15,6 +15,7 @@ enum ParityRegistry {
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
+        "eval/raft": { try RAFTParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
     ]
 
