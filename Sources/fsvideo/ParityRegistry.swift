@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSEval
+import FSModels
 import FreeScale
 import FSTensor
 
@@ -10,7 +11,7 @@ enum ParityRegistry {
     typealias Runner = (ParityFixture) throws -> ParityReport
 
     static let runners: [String: Runner] = [
-        // "unet3d": { try UNet3DParity.run($0) },
+        "unet3d": { try UNet3DParity.run($0) },
         "eval/i3d": { try I3DParity.run($0) },
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
