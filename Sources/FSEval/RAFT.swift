@@ -30,13 +30,17 @@ public final class RAFT {
 
     /// Binds the weights of `view` (keys as `RAFT.state_dict()`: pass the checkpoint's `module.` view for
     /// `raft-things.pth`). `num_batches_tracked` counters are ignored; every other problem is reported at once.
-    public init(_ view: StateDictView) throws {
+    public convenience init(_ view: StateDictView) throws {
         let w = WeightLoader(view, what: "RAFT")
         w.ignoredKeyPrefixes = view.keys.filter { $0.hasSuffix("num_batches_tracked") }
+        self.init(loader: w)
+        try w.finish()
+    }
+
+    init(loader w: WeightLoader) {
         fnet = RAFTEncoder(w, "fnet", batchNorm: false)
         cnet = RAFTEncoder(w, "cnet", batchNorm: true)
         update = RAFTUpdateBlock(w)
-        try w.finish()
     }
 
     /// Smallest frame RAFT handles: the level-3 correlation map must be at least 2×2, otherwise the
