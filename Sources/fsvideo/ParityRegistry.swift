@@ -1,5 +1,7 @@
 import Foundation
 import FSCheckpoint
+import FSEval
+import FreeScale
 import FSTensor
 
 /// Maps a fixture's `kind` to the module code that checks it. Each line is owned by the issue that
@@ -7,8 +9,13 @@ import FSTensor
 enum ParityRegistry {
     typealias Runner = (ParityFixture) throws -> ParityReport
 
-    static let runners: [String: Runner] = [:
+    static let runners: [String: Runner] = [
         // "unet3d": { try UNet3DParity.run($0) },
+        "eval/i3d": { try I3DParity.run($0) },
+        "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
+        "eval/frechet": { try FrechetParity.run($0) },
+        "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
+        "scale_fusion": { try ScaleFusionParity.run($0) },
     ]
 
     static func run(path: String) throws -> ParityReport {
