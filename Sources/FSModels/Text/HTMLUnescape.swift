@@ -76,6 +76,15 @@ enum HTMLUnescape {
         return "&" + name
     }
 
+    /// ftfy also reads an all-caps spelling of an all-lowercase entity (`&EACUTE;` → "É") when that
+    /// spelling means nothing to html.unescape.
+    static func uppercasedEntity(_ name: String) -> String? {
+        let lower = name.lowercased()
+        guard name == lower.uppercased(), name != lower, let v = HTMLEntities.table[lower],
+              python("&" + name) == "&" + name else { return nil }
+        return v.uppercased()
+    }
+
     /// ftfy's `unescape_html`: only `&[#]alnum{1,24};` forms; known names with ';', or numeric references
     /// whose whole text is consumed; anything else is left as written.
     static func ftfy(_ text: String) -> String {
@@ -94,6 +103,8 @@ enum HTMLUnescape {
                     let name = String(String.UnicodeScalarView(s[(i + 1)...j]))
                     var replacement: String? = nil
                     if let v = HTMLEntities.table[name] {
+                        replacement = v
+                    } else if let v = uppercasedEntity(name) {
                         replacement = v
                     } else if s[i + 1] == "#" {
                         let u = python(whole)

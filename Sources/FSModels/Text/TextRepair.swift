@@ -86,11 +86,42 @@ enum TextRepair {
         for (sloppy, encode) in [(false, latin1Byte), (true, sloppyCP1252Byte)] as [(Bool, (Unicode.Scalar) -> UInt8?)] {
             let bytes = text.unicodeScalars.map(encode)
             guard bytes.allSatisfy({ $0 != nil }) else { continue }
-            var b = bytes.map { $0! }
+            var b = restoreByteA0(bytes.map { $0! })
             if sloppy { b = replaceLossySequences(b) }
             if let decoded = decodeUTF8Strict(b) { return decoded }
         }
         return decodeInconsistentUTF8(text)
+    }
+
+    /// UTF-8 sequences whose 0xA0 byte became a plain space (a Windows-1252 program's doing) get it back,
+    /// for the lead bytes and positions ftfy accepts.
+    static func restoreByteA0(_ b: [UInt8]) -> [UInt8] {
+        guard b.contains(0x20) else { return b }
+        func cont(_ x: UInt8) -> Bool { (0x80...0xBF).contains(x) }
+        func likely(_ x: UInt8) -> Bool { (0x80...0x84).contains(x) || (0x86...0x9F).contains(x) || (0xA1...0xBF).contains(x) }
+        // Alternatives in ftfy's order: each a list of byte predicates (a space is where 0xA0 belongs).
+        let sp: (UInt8) -> Bool = { $0 == 0x20 }
+        let patterns: [[(UInt8) -> Bool]] = [
+            [{ [0xC2, 0xC3, 0xC5, 0xCE, 0xD0, 0xD9].contains($0) }, sp],
+            [{ $0 == 0xE2 || $0 == 0xE3 }, sp, likely],
+            [{ (0xE0...0xE3).contains($0) }, likely, sp],
+            [{ $0 == 0xF0 }, sp, cont, cont],
+            [{ $0 == 0xF0 }, cont, sp, cont],
+            [{ $0 == 0xF0 }, cont, cont, sp],
+        ]
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        outer: while i < b.count {
+            for p in patterns where i + p.count <= b.count && p.indices.allSatisfy({ p[$0](b[i + $0]) }) {
+                out += b[i..<(i + p.count)].map { $0 == 0x20 ? 0xA0 : $0 }
+                i += p.count
+                continue outer
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
     }
 
     /// UTF-8 sequences that lost a byte (0x1A stands for a byte that became U+FFFD) become one U+FFFD.
