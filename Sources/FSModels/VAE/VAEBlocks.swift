@@ -45,14 +45,14 @@ struct VAEResnetBlock {
 /// logits scaled by C^−0.5, residual. Runs through FSTensor's tiled attention (no H·W × H·W matrix).
 struct VAEAttnBlock {
     let norm: GroupNormLayer
-    let q: Tensor, k: Tensor, v: Tensor, proj: Tensor   // [C, C] (1×1 conv weights)
+    let q: Tensor, k: Tensor, v: Tensor, proj: Tensor   // [C, C, 1, 1] (1×1 conv weights)
     let qb: Tensor, kb: Tensor, vb: Tensor, projb: Tensor
     let channels: Int
 
     init(_ w: WeightScope, channels c: Int) {
         channels = c
         norm = vaeNorm(w, "norm", channels: c)
-        func weight(_ n: String) -> Tensor { w(n + ".weight", [c, c, 1, 1]).reshaped([c, c]) }
+        func weight(_ n: String) -> Tensor { w(n + ".weight", [c, c, 1, 1]) }
         q = weight("q"); k = weight("k"); v = weight("v"); proj = weight("proj_out")
         qb = w("q.bias", [c]); kb = w("k.bias", [c]); vb = w("v.bias", [c]); projb = w("proj_out.bias", [c])
     }
@@ -61,11 +61,12 @@ struct VAEAttnBlock {
         let (b, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         // tokens [b, h·w, c]: a 1×1 conv is a Linear over the channel axis.
         let tokens = norm(x).reshaped([b, c, h * wd]).permuted([0, 2, 1])
-        let qt = linear(tokens, weight: q, bias: qb)
-        let kt = linear(tokens, weight: k, bias: kb)
-        let vt = linear(tokens, weight: v, bias: vb)
+        func matrix(_ t: Tensor) -> Tensor { t.reshaped([c, c]) }
+        let qt = linear(tokens, weight: matrix(q), bias: qb)
+        let kt = linear(tokens, weight: matrix(k), bias: kb)
+        let vt = linear(tokens, weight: matrix(v), bias: vb)
         let a = attention(q: qt, k: kt, v: vt, scale: 1 / Float(c).squareRoot())
-        let out = linear(a, weight: proj, bias: projb).permuted([0, 2, 1]).reshaped([b, c, h, wd])
+        let out = linear(a, weight: matrix(proj), bias: projb).permuted([0, 2, 1]).reshaped([b, c, h, wd])
         return x + out
     }
 }
