@@ -11,11 +11,12 @@ enum ParityRegistry {
     typealias Runner = (ParityFixture) throws -> ParityReport
 
     static let runners: [String: Runner] = [
-        // "unet3d": { try UNet3DParity.run($0) },
+        "unet3d": { try UNet3DParity.run($0) },
         "eval/i3d": { try I3DParity.run($0) },
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
+        "eval/raft": { try RAFTParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
         "clip_text": { try OpenCLIPTextParity.run($0) },
         "vae": { try VAEParity.run($0) },
