@@ -21,6 +21,8 @@ enum ParityRegistry {
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
         "eval/raft": { try RAFTParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
+        "clip_text": { try OpenCLIPTextParity.run($0) },
+        "vae": { try VAEParity.run($0) },
     ]
 
     static func run(path: String) throws -> ParityReport {
@@ -41,6 +43,7 @@ enum ParityRegistry {
 
     /// JSON fixtures: tokenizer cases (an array of {text, tokens}).
     static func jsonFixture(path: String) throws -> ParityReport {
-        throw FSError("\(path): JSON fixtures (tokenizer cases) have no implementation yet")
+        guard let data = FileManager.default.contents(atPath: path) else { throw FSError("\(path): cannot read file") }
+        return try TokenizerParity.run(json: data, name: path)
     }
 }
