@@ -25,7 +25,7 @@ public final class RAFT {
     public struct Encoded {
         public let fmap1, fmap2, cnet, net, inp: Tensor
         let corr: RAFTCorrelation
-        public func corrLevel(_ l: Int) -> Tensor { corr.levelTensor(l) }
+        public func corrLevel(_ l: Int) -> Tensor? { corr.levelTensor(l) }
     }
 
     /// Binds the weights of `view` (keys as `RAFT.state_dict()`: pass the checkpoint's `module.` view for
@@ -46,6 +46,12 @@ public final class RAFT {
     /// Smallest frame RAFT handles: the level-3 correlation map must be at least 2×2, otherwise the
     /// reference's bilinear sampler divides by zero and returns NaN flow.
     public static let minimumSide = 128
+
+    /// Whether the correlation pyramid for frames of `height`×`width` is stored whole (otherwise each lookup
+    /// computes its correlations from pooled features). Pyramids above 1 GB are never stored.
+    public static func materialisesCorrelation(height: Int, width: Int) -> Bool {
+        RAFTCorrelation.materialises(pixels: (height / 8) * (width / 8))
+    }
 
     /// Encoders and correlation pyramid. image1, image2: [1,3,H,W] RGB in [0,255], H and W multiples of 8.
     public func encode(_ image1: Tensor, _ image2: Tensor) throws -> Encoded {

@@ -74,3 +74,29 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(FVDPreprocess.quantize(0.5), 127)
     }
 }
+
+final class CorrelationModeTests: XCTestCase {
+    /// The on-the-fly lookup (pooled image-2 features) equals the materialised pyramid's lookup.
+    func testOnTheFlyLookupMatchesPyramid() {
+        var g = SplitMix(seed: 9)
+        let f1 = Tensor(shape: [1, 32, 17, 22], data: (0..<(32 * 17 * 22)).map { _ in Float(g.normal()) })
+        let f2 = Tensor(shape: [1, 32, 17, 22], data: (0..<(32 * 17 * 22)).map { _ in Float(g.normal()) })
+        var coords = Tensor(zeros: [1, 2, 17, 22])
+        for y in 0..<17 { for x in 0..<22 {
+            coords[0, 0, y, x] = Float(x) + Float(g.uniform() * 9 - 4.5)
+            coords[0, 1, y, x] = Float(y) + Float(g.uniform() * 9 - 4.5)
+        } }
+        let a = RAFTCorrelation(f1, f2, materialise: true).lookup(coords)
+        let b = RAFTCorrelation(f1, f2, materialise: false).lookup(coords)
+        let err = zip(a.data, b.data).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(err, 1e-5)
+        // Level 0 at integer offsets is the plain dot product / sqrt(C).
+        var zero = Tensor(zeros: [1, 2, 17, 22])
+        for y in 0..<17 { for x in 0..<22 { zero[0, 0, y, x] = Float(x); zero[0, 1, y, x] = Float(y) } }
+        let c = RAFTCorrelation(f1, f2, materialise: false).lookup(zero)
+        let (y, x) = (5, 7)   // window centre a = b = 4 samples (x, y) itself
+        var dot: Float = 0
+        for k in 0..<32 { dot += f1[0, k, y, x] * f2[0, k, y, x] }
+        XCTAssertEqual(c[0, 4 * 9 + 4, y, x], dot / Float(32).squareRoot(), accuracy: 1e-5)
+    }
+}
