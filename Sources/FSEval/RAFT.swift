@@ -25,23 +25,33 @@ public final class RAFT {
     public struct Encoded {
         public let fmap1, fmap2, cnet, net, inp: Tensor
         let corr: RAFTCorrelation
-        public func corrLevel(_ l: Int) -> Tensor { corr.levelTensor(l) }
+        public func corrLevel(_ l: Int) -> Tensor? { corr.levelTensor(l) }
     }
 
     /// Binds the weights of `view` (keys as `RAFT.state_dict()`: pass the checkpoint's `module.` view for
     /// `raft-things.pth`). `num_batches_tracked` counters are ignored; every other problem is reported at once.
-    public init(_ view: StateDictView) throws {
+    public convenience init(_ view: StateDictView) throws {
         let w = WeightLoader(view, what: "RAFT")
         w.ignoredKeyPrefixes = view.keys.filter { $0.hasSuffix("num_batches_tracked") }
+        self.init(loader: w)
+        try w.finish()
+    }
+
+    init(loader w: WeightLoader) {
         fnet = RAFTEncoder(w, "fnet", batchNorm: false)
         cnet = RAFTEncoder(w, "cnet", batchNorm: true)
         update = RAFTUpdateBlock(w)
-        try w.finish()
     }
 
     /// Smallest frame RAFT handles: the level-3 correlation map must be at least 2×2, otherwise the
     /// reference's bilinear sampler divides by zero and returns NaN flow.
     public static let minimumSide = 128
+
+    /// Whether the correlation pyramid for frames of `height`×`width` is stored whole (otherwise each lookup
+    /// computes its correlations from pooled features). Pyramids above 1 GB are never stored.
+    public static func materialisesCorrelation(height: Int, width: Int) -> Bool {
+        RAFTCorrelation.materialises(pixels: (height / 8) * (width / 8))
+    }
 
     /// Encoders and correlation pyramid. image1, image2: [1,3,H,W] RGB in [0,255], H and W multiples of 8.
     public func encode(_ image1: Tensor, _ image2: Tensor) throws -> Encoded {

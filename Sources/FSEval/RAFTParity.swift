@@ -17,7 +17,7 @@ public enum RAFTParity {
             for (name, t) in [("fmap1", e.fmap1), ("fmap2", e.fmap2), ("cnet", e.cnet), ("net", e.net), ("inp", e.inp)]
             where f.has("debug/\(name)") { try report.check("debug/\(name)", got: t, fixture: f) }
             for l in 0..<RAFTCorrelation.levels where f.has("debug/corr_pyramid_\(l)") {
-                try report.check("debug/corr_pyramid_\(l)", got: e.corrLevel(l), fixture: f)
+                if let level = e.corrLevel(l) { try report.check("debug/corr_pyramid_\(l)", got: level, fixture: f) }
             }
         }
         if let i1 = iters[1] {

@@ -91,7 +91,7 @@ struct BenchUNetCommand: ParsableCommand {
 private func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
     func now() -> Double {
         var u = rusage()
-        getrusage(RUSAGE_SELF, &u)
+        getrusage(RUSAGE_SELF.rawValue, &u)
         return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
     }
     let start = now()
