@@ -175,7 +175,7 @@ final class GenerationRun {
             if dumpFrames { try PNGWriter.dumpFrames(frames, to: output.file(sub + "frames")) }
             try ContactSheet(frames: frames).writePNG(to: output.file(sub + "contact_sheet.png"))
         }
-        let record = RunRecord(settings: s, model: loaded, saveFps: saveFps, encoder: summary.encoderName,
+        let record = RunRecord(settings: s, model: loaded, saveFps: saveFps, encoder: summary.encoder,
                                loadSeconds: loadSeconds, timings: timings, latentShape: z.shape,
                                outputs: ["video.mp4", "contact_sheet.png"] + (dumpFrames ? ["frames/"] : []))
         try output.write(try record.json(), to: sub + "run.json")
