@@ -48,7 +48,14 @@ enum LibAV {
 public struct Rational: Equatable, Sendable, CustomStringConvertible {
     public var num: Int32
     public var den: Int32
-    public init(_ num: Int32, _ den: Int32 = 1) { self.num = num; self.den = den }
+    /// The fraction in lowest terms.
+    public init(_ num: Int32, _ den: Int32 = 1) {
+        var a = abs(num), b = abs(den)
+        while b != 0 { (a, b) = (b, a % b) }
+        let g = a == 0 ? 1 : a
+        self.num = num / g
+        self.den = den / g
+    }
 
     /// The nearest fraction with a denominator of at most 1001·1000 (10 → 10/1, 29.97 → 30000/1001).
     public init(approximating value: Double) {

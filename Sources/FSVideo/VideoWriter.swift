@@ -253,8 +253,8 @@ public final class VideoWriter {
         st.pointee.r_frame_rate = fps.av
         let rotation = ((options.displayRotation % 360) + 360) % 360
         if rotation != 0 {
-            // The display matrix stores counter-clockwise degrees.
-            try LibAV.check(fsv_stream_set_rotation(st, Double(-rotation)), "\(path): cannot store the rotation")
+            // libavutil 57's av_display_rotation_set takes clockwise degrees (its getter answers counter-clockwise).
+            try LibAV.check(fsv_stream_set_rotation(st, Double(rotation)), "\(path): cannot store the rotation")
         }
 
         if fmt.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
