@@ -22,8 +22,11 @@ final class MediaDecoder {
         guard access(path, R_OK) == 0 else { throw FSError("\(path): not readable (permission denied)") }
         var ctx: UnsafeMutablePointer<AVFormatContext>? = nil
         let r = avformat_open_input(&ctx, path, nil, nil)
+        if r == LibAV.eof {
+            throw FSError("\(path): contains no video frames (the file ends before the first one; empty or truncated)")
+        }
         if r < 0 {
-            throw FSError("\(path): not a video libavformat can read (\(LibAV.message(r)))")
+            throw FSError("\(path): not a readable video or image (\(LibAV.message(r)); is it a video file, complete and not truncated?)")
         }
         fmt = ctx
         var found: Int32 = -1
@@ -34,11 +37,12 @@ final class MediaDecoder {
             found = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0)
             guard found >= 0, let codec else {
                 if found == fsv_averror_stream_not_found() {
-                    throw FSError("\(path): contains no video stream")
+                    throw FSError("\(path): contains no video frames (no video stream)")
                 }
                 throw FSError("\(path): no decoder for its video stream (\(LibAV.message(found)))")
             }
             let st = ctx!.pointee.streams[Int(found)]!
+            try Self.checkIndexedDataPresent(ctx!, st, path: path)
             guard let d = avcodec_alloc_context3(codec) else { throw FSError("\(path): out of memory") }
             dec = d
             try LibAV.check(avcodec_parameters_to_context(d, st.pointee.codecpar), "\(path): bad codec parameters")
@@ -56,6 +60,23 @@ final class MediaDecoder {
     }
 
     deinit { release() }
+
+    /// MP4/MOV index every sample's byte range: if the last one ends past the end of the file, the
+    /// file was cut short (the common result of an interrupted copy or download).
+    private static func checkIndexedDataPresent(_ ctx: UnsafeMutablePointer<AVFormatContext>, _ st: UnsafeMutablePointer<AVStream>, path: String) throws {
+        let name = String(cString: ctx.pointee.iformat.pointee.name)
+        guard name.contains("mp4") || name.contains("mov"), let pb = ctx.pointee.pb else { return }
+        let fileSize = avio_size(pb)
+        guard fileSize > 0 else { return }
+        var end: Int64 = 0
+        let n = avformat_index_get_entries_count(st)
+        for i in 0..<n {
+            if let e = avformat_index_get_entry(st, i) { end = max(end, e.pointee.pos + Int64(e.pointee.size)) }
+        }
+        if end > fileSize {
+            throw FSError("\(path): video is truncated (its index needs \(end) bytes, the file has \(fileSize))")
+        }
+    }
 
     var stream: UnsafeMutablePointer<AVStream> { fmt!.pointee.streams[Int(streamIndex)]! }
     var codecContext: UnsafeMutablePointer<AVCodecContext> { dec! }

@@ -29,6 +29,8 @@ public final class VideoWriter {
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var rgbScratch: [UInt8] = []
     private var done = false
+    /// Tests only: lets `finish()` write a valid file with a video stream and no frames.
+    var allowEmptyForTesting = false
 
     public init(path: String, width: Int, height: Int, options: VideoWriterOptions = VideoWriterOptions()) throws {
         LibAV.configure()
@@ -118,9 +120,9 @@ public final class VideoWriter {
     public func finish() throws -> VideoWriteSummary {
         guard !done else { throw FSError("\(path): writer is already finished") }
         do {
-            guard framesWritten > 0 else { throw FSError("\(path): no frames to write (a video needs at least one frame)") }
-            try drain(flushing: true)
-            try LibAV.check(av_write_trailer(fmt), "\(path): cannot finish the file")
+            guard framesWritten > 0 || allowEmptyForTesting else { throw FSError("\(path): no frames to write (a video needs at least one frame)") }
+            if framesWritten > 0 { try drain(flushing: true) }
+            try LibAV.check(av_write_trailer(fmt), "\(path): writing failed while finishing the file")
             try checkIO()
             if let pb = fmt?.pointee.pb {
                 avio_flush(pb)
@@ -230,8 +232,9 @@ public final class VideoWriter {
         switch codec.pointee.id {
         case AV_CODEC_ID_H264:
             av_opt_set(ctx.pointee.priv_data, "crf", "\(crf)", 0)
-            if av_opt_set(ctx.pointee.priv_data, "preset", options.preset, 0) < 0 {
-                throw FSError("\(path): unknown x264 preset '\(options.preset)'")
+            let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo"]
+            guard presets.contains(options.preset), av_opt_set(ctx.pointee.priv_data, "preset", options.preset, 0) >= 0 else {
+                throw FSError("\(path): unknown x264 preset '\(options.preset)' (one of \(presets.joined(separator: ", ")))")
             }
         case AV_CODEC_ID_VP9, AV_CODEC_ID_VP8:
             ctx.pointee.bit_rate = 0
