@@ -1,1 +1,1 @@
-// The FSEval module. See docs/architecture.md.
+// FSEval: FVD (I3D + Fréchet distance) and VBench dynamic degree (RAFT). See docs/eval.md.

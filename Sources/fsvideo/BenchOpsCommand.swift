@@ -1,8 +1,88 @@
 import ArgumentParser
+import Foundation
 import FSTensor
 
-// PLACEHOLDER — owned by the FSTensor work.
+/// Pads (or left-pads) a column to `width` characters.
+private func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: Swift.max(0, width - s.count))
+    return left ? fill + s : s + fill
+}
+
+/// `fsvideo bench ops`: the compute core's kernels at UNet sizes, against raw sgemm from the same run.
 struct BenchOpsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ops", abstract: "GEMM, conv2d, GroupNorm, attention vs raw sgemm.")
-    func run() throws { throw FSError("'fsvideo bench ops' is not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "ops", abstract: "GEMM, conv2d, GroupNorm, attention vs raw sgemm.")
+
+    @Option(help: "Timed runs per case (the best is reported).")
+    var repeats: Int = 2
+
+    @Flag(help: "Skip the largest cases (80x128 conv, N = 10240 attention).")
+    var quick = false
+
+    func run() throws {
+        guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
+        print("fsvideo bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), OpenBLAS threads: \(BLAS.threadCount)")
+        let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
+        print(pad("case", 46) + pad("time", 12, left: true) + pad("GFLOP/s", 10, left: true) + pad("of sgemm", 10, left: true))
+        func report(_ name: String, seconds: Double, flops: Double?, extra: String = "") {
+            if let flops {
+                let g = flops / seconds / 1e9
+                print(pad(name, 46) + String(format: "%9.1f ms %10.1f %9.0f%%  ", seconds * 1e3, g, 100 * g / baseline) + extra)
+            } else {
+                print(pad(name, 46) + String(format: "%9.1f ms", seconds * 1e3) + pad("-", 11, left: true) + pad("", 12) + extra)
+            }
+        }
+        report("raw cblas_sgemm 2048³ (baseline)", seconds: 2 * pow(2048, 3) / baseline / 1e9, flops: 2 * pow(2048, 3))
+
+        // GEMM through the tensor API: a UNet feed-forward projection (16 frames × 2560 tokens, 320 → 1280).
+        do {
+            let x = Benchmark.randomTensor([16 * 2560, 320], seed: 1)
+            let w = Benchmark.randomTensor([1280, 320], seed: 2, scale: 0.05)
+            let b = Benchmark.randomTensor([1280], seed: 3)
+            let t = Benchmark.bestSeconds(repeats: repeats) { _ = linear(x, weight: w, bias: b) }
+            report("linear [40960,320]·[320,1280]ᵀ + bias", seconds: t, flops: 2 * 40960 * 320 * 1280)
+        }
+
+        // conv2d 3×3, 320 → 320, 16 frames.
+        for (h, w) in quick ? [(40, 64)] : [(40, 64), (80, 128)] {
+            let x = Benchmark.randomTensor([16, 320, h, w], seed: 4)
+            let wt = Benchmark.randomTensor([320, 320, 3, 3], seed: 5, scale: 0.02)
+            let b = Benchmark.randomTensor([320], seed: 6)
+            let t = Benchmark.bestSeconds(repeats: repeats, warmup: h > 40 ? 0 : 1) {
+                _ = conv2d(x, weight: wt, bias: b, stride: 1, padding: 1)
+            }
+            report("conv2d 3×3 320→320 [16,320,\(h),\(w)]", seconds: t, flops: 2 * 16 * 320 * 320 * 9 * Double(h * w))
+        }
+
+        // Temporal conv (k = 3 over 16 frames), as in every ResBlock's TemporalConvBlock.
+        do {
+            let x = Benchmark.randomTensor([1, 320, 16, 40, 64], seed: 7)
+            let wt = Benchmark.randomTensor([320, 320, 3, 1, 1], seed: 8, scale: 0.02)
+            let t = Benchmark.bestSeconds(repeats: repeats) { _ = temporalConv(x, weight: wt, bias: nil, padding: 1) }
+            report("temporalConv k=3 320→320 [1,320,16,40,64]", seconds: t, flops: 2 * 320 * 320 * 3 * 16 * 2560)
+        }
+
+        // GroupNorm (32 groups, eps 1e-6) — memory bound: report bandwidth.
+        for (h, w) in [(40, 64), (80, 128)] {
+            let x = Benchmark.randomTensor([1, 320, 16, h, w], seed: 9)
+            let g = Benchmark.randomTensor([320], seed: 10), b = Benchmark.randomTensor([320], seed: 11)
+            let t = Benchmark.bestSeconds(repeats: repeats) { _ = groupNorm(x, groups: 32, weight: g, bias: b, eps: 1e-6) }
+            let gb = Double(x.count * 4 * 3) / t / 1e9   // two reads + one write
+            report("groupNorm 32 groups [1,320,16,\(h),\(w)]", seconds: t, flops: nil, extra: String(format: "%.1f GB/s", gb))
+        }
+
+        // Attention: 5 heads × d 64 (320 channels), self-attention over N tokens.
+        for n in quick ? [2560] : [2560, 10240] {
+            let q = Benchmark.randomTensor([1, n, 320], seed: 12), k = Benchmark.randomTensor([1, n, 320], seed: 13)
+            let v = Benchmark.randomTensor([1, n, 320], seed: 14)
+            MemoryStats.resetPeakRSS()
+            let before = MemoryStats.currentRSSBytes() ?? 0
+            let t = Benchmark.bestSeconds(repeats: repeats, warmup: n > 4096 ? 0 : 1) {
+                _ = multiHeadAttention(q: q, k: k, v: v, heads: 5)
+            }
+            let extra = "peak RSS +" + MemoryStats.format(bytes: (MemoryStats.peakRSSBytes() ?? before) - before)
+            report("attention N=\(n) d=64 h=5", seconds: t, flops: 4 * Double(n) * Double(n) * 64 * 5, extra: extra)
+        }
+        print("peak RSS of the run: \(MemoryStats.format(bytes: MemoryStats.peakRSSBytes()))")
+    }
 }

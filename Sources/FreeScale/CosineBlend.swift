@@ -1,0 +1,53 @@
+// The cosine blend toward the pre-noised upscaled base result (DESIGN §3, "tailored self-cascade").
+import Foundation
+import FSTensor
+
+public enum CosineBlend {
+    /// c = ((1 + cos(π·(T − t)/T)) / 2)^α, T = the number of training timesteps (1000).
+    public static func factor(timestep t: Int, alpha: Double, trainSteps: Int = 1000) -> Double {
+        let base = 0.5 * (1 + cos(Double.pi * Double(trainSteps - t) / Double(trainSteps)))
+        return pow(base, alpha)
+    }
+
+    /// z ← (1 − c)·z + c·x̃ₜ with one c for every element.
+    public static func blend(_ z: Tensor, toward xt: Tensor, c: Double) -> Tensor {
+        precondition(z.shape == xt.shape, "CosineBlend: \(z.shape) vs \(xt.shape)")
+        let cf = Float(c), keep = Float(1 - c)
+        return Tensor(shape: z.shape) { dst in
+            z.data.withUnsafeBufferPointer { a in
+                xt.data.withUnsafeBufferPointer { b in
+                    for i in 0..<dst.count { dst[i] = keep * a[i] + cf * b[i] }
+                }
+            }
+        }
+    }
+
+    /// Per latent pixel the exponent is m·α + (1 − m)·α_bg (m = mask value, 1 = detail), as the reference's
+    /// image pipeline computes it: c = base^(m·α + (1 − m)·α_bg). z [B, C, T, H, W]; mask at the latent grid.
+    public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, alpha: Double, alphaBackground: Double,
+                             mask: DetailMask, trainSteps: Int = 1000) -> Tensor {
+        precondition(z.shape == xt.shape && z.rank == 5, "CosineBlend: \(z.shape) vs \(xt.shape)")
+        let base = factor(timestep: t, alpha: 1, trainSteps: trainSteps)
+        let (b, ch, f, h, w) = (z.shape[0], z.shape[1], z.shape[2], z.shape[3], z.shape[4])
+        let cPlanes: [[Float]] = (0..<f).map { fi in
+            mask.plane(frame: fi).map { m in Float(pow(base, Double(m) * alpha + (1 - Double(m)) * alphaBackground)) }
+        }
+        return Tensor(shape: z.shape) { dst in
+            z.data.withUnsafeBufferPointer { a in
+                xt.data.withUnsafeBufferPointer { x in
+                    for bi in 0..<b {
+                        for ci in 0..<ch {
+                            for fi in 0..<f {
+                                let cp = cPlanes[fi]
+                                let off = ((bi * ch + ci) * f + fi) * h * w
+                                for p in 0..<(h * w) {
+                                    dst[off + p] = (1 - cp[p]) * a[off + p] + cp[p] * x[off + p]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

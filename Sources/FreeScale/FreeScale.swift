@@ -1,1 +1,0 @@
-// The FreeScale module. See docs/architecture.md.

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FSEvalTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

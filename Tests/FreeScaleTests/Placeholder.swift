@@ -1,5 +1,0 @@
-import XCTest
-
-final class FreeScaleTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
