@@ -15,6 +15,7 @@ enum ParityRegistry {
         "unet3d": { try UNet3DParity.run($0) },
         "ddim": { try DDIMParity.run($0) },
         "ddim_sample": { try DDIMSampleParity.run($0) },
+        "pipeline": { try PipelineParity.run($0, extraDirectories: [BuiltinModel.directory]) },
         "eval/i3d": { try I3DParity.run($0) },
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
