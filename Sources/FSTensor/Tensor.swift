@@ -28,6 +28,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         let n = shape.reduce(1, *)
         self.shape = shape
         self.data = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
+            adviseHugePages(buf)
             body(buf)
             initialized = n
         }
