@@ -3,9 +3,11 @@ import FSTensor
 
 /// Convolution kernels the evaluation networks need (I3D's 3-D convolutions, RAFT's 2-D ones with
 /// per-axis kernels and asymmetric padding). im2col in output-frame chunks (bounded scratch) + cblas_sgemm.
-enum EvalConv {
+public enum EvalConv {
     /// Scratch budget for one im2col chunk, in floats (64 MB).
     static let scratchFloats = 16 << 20
+    /// Multiply-add FLOPs (2·O·K per output element) of every convolution run so far (for benchmarks).
+    nonisolated(unsafe) public static var flops: Double = 0
 
     /// x [N,C,T,H,W], weight [O,C,kt,kh,kw] → [N,O,T',H',W'] with zero padding `padFront`/`padBack`
     /// per axis (t,h,w) and `stride` per axis.
@@ -21,6 +23,7 @@ enum EvalConv {
         let k = c * kt * kh * kw
         let hw = ho * wo
         var out = Tensor(zeros: [n, o, to, ho, wo])
+        flops += 2 * Double(n * o * to * hw) * Double(k)
         let pointwise = kt == 1 && kh == 1 && kw == 1 && stride == [1, 1, 1] && padFront == [0, 0, 0] && padBack == [0, 0, 0]
         x.data.withUnsafeBufferPointer { xp in
             weight.data.withUnsafeBufferPointer { wp in

@@ -118,10 +118,15 @@ public final class I3D {
 
     /// Binds the weights of `view` (keys as `InceptionI3d.state_dict()`); throws one error listing every
     /// missing, unexpected and mis-shaped key. `num_batches_tracked` counters are ignored.
-    public init(_ view: StateDictView, config: I3DConfig = I3DConfig()) throws {
-        self.config = config
+    public convenience init(_ view: StateDictView, config: I3DConfig = I3DConfig()) throws {
         let w = WeightLoader(view, what: "I3D")
         w.ignoredKeyPrefixes = view.keys.filter { $0.hasSuffix("num_batches_tracked") }
+        self.init(loader: w, config: config)
+        try w.finish()
+    }
+
+    init(loader w: WeightLoader, config: I3DConfig) {
+        self.config = config
         let eps = config.batchNormEps
         conv1a = I3DUnit(w, "Conv3d_1a_7x7", inC: config.inChannels, outC: 64, kernel: [7, 7, 7], stride: [2, 2, 2], eps: eps)
         conv2b = I3DUnit(w, "Conv3d_2b_1x1", inC: 64, outC: 64, kernel: [1, 1, 1], eps: eps)
@@ -130,7 +135,6 @@ public final class I3D {
         for (name, inC, ch) in I3D.mixedChannels { m[name] = I3DMixed(w, name, inC: inC, ch, eps: eps) }
         mixed = m
         logits = I3DUnit(w, "logits", inC: 1024, outC: config.numClasses, kernel: [1, 1, 1], eps: eps, batchNorm: false)
-        try w.finish()
     }
 
     /// The smallest clip the network accepts: the final AvgPool3d([2,7,7]) needs a Mixed_5c map of at

@@ -22,25 +22,26 @@ public enum CosineBlend {
         }
     }
 
-    /// Per latent pixel: c = base^α inside the mask (weight 1) and base^α_bg outside (weight 0), linearly
-    /// mixed for grey mask values. z [B, C, T, H, W]; mask [T or 1, H, W] in [0, 1] at the latent grid.
+    /// Per latent pixel the exponent is m·α + (1 − m)·α_bg (m = mask value, 1 = detail), as the reference's
+    /// image pipeline computes it: c = base^(m·α + (1 − m)·α_bg). z [B, C, T, H, W]; mask at the latent grid.
     public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, alpha: Double, alphaBackground: Double,
                              mask: DetailMask, trainSteps: Int = 1000) -> Tensor {
         precondition(z.shape == xt.shape && z.rank == 5, "CosineBlend: \(z.shape) vs \(xt.shape)")
-        let cIn = Float(factor(timestep: t, alpha: alpha, trainSteps: trainSteps))
-        let cOut = Float(factor(timestep: t, alpha: alphaBackground, trainSteps: trainSteps))
+        let base = factor(timestep: t, alpha: 1, trainSteps: trainSteps)
         let (b, ch, f, h, w) = (z.shape[0], z.shape[1], z.shape[2], z.shape[3], z.shape[4])
+        let cPlanes: [[Float]] = (0..<f).map { fi in
+            mask.plane(frame: fi).map { m in Float(pow(base, Double(m) * alpha + (1 - Double(m)) * alphaBackground)) }
+        }
         return Tensor(shape: z.shape) { dst in
             z.data.withUnsafeBufferPointer { a in
                 xt.data.withUnsafeBufferPointer { x in
                     for bi in 0..<b {
                         for ci in 0..<ch {
                             for fi in 0..<f {
-                                let m = mask.plane(frame: fi)
-                                let base = ((bi * ch + ci) * f + fi) * h * w
+                                let cp = cPlanes[fi]
+                                let off = ((bi * ch + ci) * f + fi) * h * w
                                 for p in 0..<(h * w) {
-                                    let c = cOut + (cIn - cOut) * m[p]
-                                    dst[base + p] = (1 - c) * a[base + p] + c * x[base + p]
+                                    dst[off + p] = (1 - cp[p]) * a[off + p] + cp[p] * x[off + p]
                                 }
                             }
                         }

@@ -14,14 +14,15 @@ public struct DetailMask: Sendable {
     }
 
     /// From images [T or 1, H, W] with values in [0, 1] (the CLI decodes the PNG/JPEG files, averages
-    /// RGB to grey, divides by 255), resized bilinearly to the latent grid.
+    /// RGB to grey, divides by 255). Like the reference, the mask is binarised (≥ 0.5 = detail) and
+    /// resized to each latent grid with nearest sampling.
     public static func fromImages(_ grey: Tensor, latentHeight: Int, latentWidth: Int, frames: Int) throws -> DetailMask {
         guard grey.rank == 3 else { throw FSError("detail mask: expected [frames, height, width], got \(grey.shape)") }
         guard grey.shape[0] == 1 || grey.shape[0] == frames else {
             throw FSError("detail mask: \(grey.shape[0]) mask frames for a clip of \(frames) frames (give 1 or \(frames))")
         }
-        let resized = resize(grey, height: latentHeight, width: latentWidth, mode: .bilinear)
-        return try DetailMask(planes: resized.map { Swift.min(1, Swift.max(0, $0)) })
+        let binary = grey.map { $0 >= 0.5 ? 1 : 0 }
+        return try DetailMask(planes: resize(binary, height: latentHeight, width: latentWidth, mode: .nearest))
     }
 
     public var height: Int { planes.shape[1] }
@@ -34,9 +35,9 @@ public struct DetailMask: Sendable {
         return Array(planes.data[(i * n)..<((i + 1) * n)])
     }
 
-    /// The mask at another latent grid (bilinear), for stages of other sizes.
+    /// The mask at another latent grid (nearest), for stages of other sizes.
     public func resized(height h: Int, width w: Int) throws -> DetailMask {
         if h == height && w == width { return self }
-        return try DetailMask(planes: resize(planes, height: h, width: w, mode: .bilinear))
+        return try DetailMask(planes: resize(planes, height: h, width: w, mode: .nearest))
     }
 }

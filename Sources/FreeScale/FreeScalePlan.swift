@@ -103,7 +103,7 @@ public struct FreeScalePlan: Sendable {
         if let layers = r.dilateLayers { try DilationPlan.validate(layers, layout: model.layout) }
 
         method = r.method; base = model.base; steps = r.steps; cosineScale = r.cosineScale
-        cosineScaleBackground = r.cosineScaleBackground; upsample = r.upsample; keepStages = r.keepStages
+        cosineScaleBackground = r.hasDetailMask ? (r.cosineScaleBackground ?? 1.0) : nil; upsample = r.upsample; keepStages = r.keepStages
         restartStep = r.restartStep ?? Int(0.3 * Double(r.steps))
         guard restartStep >= 0, restartStep < r.steps else {
             throw FSError("--restart-step \(restartStep) must be in 0..<\(r.steps) (the step count)")

@@ -31,48 +31,63 @@ public struct ScaleFusionSettings: Sendable, Equatable {
     }
 }
 
+/// A self-attention module split into its stages, so scale fusion can project all tokens once and run
+/// attention on windows / sub-grids of the projections (to_q/to_k/to_v have no bias, so a zero-padded
+/// token projects to zero — the same as running the module on a zero-padded window).
+public protocol ProjectedSelfAttention {
+    func queries(_ x: Tensor) -> Tensor
+    func keys(_ x: Tensor) -> Tensor
+    func values(_ x: Tensor) -> Tensor
+    func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor
+    func outputProjection(_ x: Tensor) -> Tensor
+}
+
 public enum ScaleFusion {
     /// Scale-fused self-attention of `x` [B, H·W, C] (B = guidance branches × frames, branch outer).
-    /// `attend` is the block's own self-attention on a token set [B, n, C] → [B, n, C].
     /// fused = G(local) + (global − G(global)), G the Gaussian over height, width and channels.
+    /// Local outputs are averaged before `to_out` (it is affine, so the average commutes with it).
     public static func fuse(_ x: Tensor, height h: Int, width w: Int, frames: Int, settings: ScaleFusionSettings,
-                            rng: inout SplitMix64?, attend: (Tensor) throws -> Tensor) throws -> Tensor {
+                            rng: inout SplitMix64?, attention m: ProjectedSelfAttention) throws -> Tensor {
         guard x.rank == 3, x.shape[1] == h * w else {
             throw FSError("scale fusion: hidden states \(x.shape) do not hold a \(h)x\(w) token grid")
         }
         let b = x.shape[0], c = x.shape[2]
+        let q = m.queries(x), k = m.keys(x), v = m.values(x)
+        let inner = v.shape[2]
         let (wh, ww) = settings.window(gridHeight: h, gridWidth: w)
         let windows = FusionWindows.layout(gridHeight: h, gridWidth: w, windowHeight: wh, windowWidth: ww,
                                            rng: &rng)
 
         // Local branch: attention inside every window (zero tokens where a jittered window reaches into
         // the padding), outputs averaged where windows overlap.
-        var value = Tensor(zeros: [b, h, w, c])
+        var value = Tensor(zeros: [b, h, w, inner])
         var count = [Float](repeating: 0, count: h * w)
         for win in windows {
-            let tokens = gather(x, h: h, w: w, window: win)
-            let out = try attend(tokens)
-            scatterAdd(out, into: &value, h: h, w: w, window: win, count: &count)
+            let a = m.attend(q: gather(q, h: h, w: w, window: win), k: gather(k, h: h, w: w, window: win),
+                             v: gather(v, h: h, w: w, window: win))
+            scatterAdd(a, into: &value, h: h, w: w, window: win, count: &count)
         }
-        divide(&value, by: count, c: c)
+        divide(&value, by: count, c: inner)
         if settings.temporalSigma > 0 && frames > 1 {
             value = temporalLowPass(value, frames: frames, sigma: settings.temporalSigma)
         }
+        let local = m.outputProjection(value.reshaped([b, h * w, inner]))
 
         // Global branch.
-        let global: Tensor
+        let globalA: Tensor
         if settings.fast {
-            global = try stridedGlobal(x, h: h, w: w, strides: settings.fastStrides, attend: attend)
+            globalA = stridedGlobal(q: q, k: k, v: v, h: h, w: w, strides: settings.fastStrides, attention: m)
         } else {
-            global = try attend(x)
+            globalA = m.attend(q: q, k: k, v: v)
         }
+        let global = m.outputProjection(globalA)
 
         // G(local) + global − G(global) = global + G(local − global) (G is linear).
-        let k = settings.kernelSize
-        if k <= 1 { return value.reshaped([b, h * w, c]) }
-        let diff = (value - global.reshaped([b, h, w, c]))
-        let blurred = gaussianBlur(diff, kernelSize: k, sigma: 1.0, axes: [1, 2, 3])
-        return (global + blurred.reshaped([b, h * w, c]))
+        let ks = settings.kernelSize
+        if ks <= 1 { return local }
+        let diff = (local - global).reshaped([b, h, w, c])
+        let blurred = gaussianBlur(diff, kernelSize: ks, sigma: 1.0, axes: [1, 2, 3])
+        return global + blurred.reshaped([b, h * w, c])
     }
 
     /// Tokens of one window [B, wh·ww, C]; positions outside the grid are zero (the reference's padding).
@@ -136,28 +151,19 @@ public enum ScaleFusion {
         }
     }
 
-    /// Fast-mode global branch: each strided sub-grid `x[a::sh, b::sw]` attended on its own.
-    static func stridedGlobal(_ x: Tensor, h: Int, w: Int, strides: (Int, Int),
-                              attend: (Tensor) throws -> Tensor) throws -> Tensor {
-        let b = x.shape[0], c = x.shape[2]
+    /// Fast-mode global branch: each strided sub-grid `[a::sh, b::sw]` attended on its own
+    /// (returns attention outputs before `to_out`).
+    static func stridedGlobal(q: Tensor, k: Tensor, v: Tensor, h: Int, w: Int, strides: (Int, Int),
+                              attention m: ProjectedSelfAttention) -> Tensor {
+        let b = v.shape[0], c = v.shape[2]
         let (sh, sw) = strides
         var out = Tensor(zeros: [b, h * w, c])
         for a in 0..<Swift.min(sh, h) {
             for bo in 0..<Swift.min(sw, w) {
                 let rows = Array(stride(from: a, to: h, by: sh)), cols = Array(stride(from: bo, to: w, by: sw))
                 let positions = rows.flatMap { r in cols.map { r * w + $0 } }
+                let y = m.attend(q: gatherRows(q, positions), k: gatherRows(k, positions), v: gatherRows(v, positions))
                 let n = positions.count
-                let sub = Tensor(shape: [b, n, c]) { dst in
-                    x.data.withUnsafeBufferPointer { src in
-                        for bi in 0..<b {
-                            for (i, p) in positions.enumerated() {
-                                (dst.baseAddress! + (bi * n + i) * c)
-                                    .update(from: src.baseAddress! + (bi * h * w + p) * c, count: c)
-                            }
-                        }
-                    }
-                }
-                let y = try attend(sub)
                 y.data.withUnsafeBufferPointer { src in
                     out.data.withUnsafeMutableBufferPointer { dst in
                         for bi in 0..<b {
@@ -171,6 +177,20 @@ public enum ScaleFusion {
             }
         }
         return out
+    }
+
+    /// Rows `positions` of x [B, N, C] → [B, positions.count, C].
+    static func gatherRows(_ x: Tensor, _ positions: [Int]) -> Tensor {
+        let b = x.shape[0], nIn = x.shape[1], c = x.shape[2], n = positions.count
+        return Tensor(shape: [b, n, c]) { dst in
+            x.data.withUnsafeBufferPointer { src in
+                for bi in 0..<b {
+                    for (i, p) in positions.enumerated() {
+                        (dst.baseAddress! + (bi * n + i) * c).update(from: src.baseAddress! + (bi * nIn + p) * c, count: c)
+                    }
+                }
+            }
+        }
     }
 
     /// Gaussian low-pass across frames of [B, ...] with B = branches × frames (branch outer); weights

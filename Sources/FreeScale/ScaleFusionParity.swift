@@ -25,11 +25,16 @@ public struct SelfAttentionWeights: Sendable {
 
     /// [B, n, C] → [B, n, C].
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let q = linear(x, weight: toQ, bias: nil), k = linear(x, weight: toK, bias: nil)
-        let v = linear(x, weight: toV, bias: nil)
-        let o = multiHeadAttention(q: q, k: k, v: v, heads: heads)
-        return linear(o, weight: outWeight, bias: outBias)
+        outputProjection(attend(q: queries(x), k: keys(x), v: values(x)))
     }
+}
+
+extension SelfAttentionWeights: ProjectedSelfAttention {
+    public func queries(_ x: Tensor) -> Tensor { linear(x, weight: toQ, bias: nil) }
+    public func keys(_ x: Tensor) -> Tensor { linear(x, weight: toK, bias: nil) }
+    public func values(_ x: Tensor) -> Tensor { linear(x, weight: toV, bias: nil) }
+    public func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor { multiHeadAttention(q: q, k: k, v: v, heads: heads) }
+    public func outputProjection(_ x: Tensor) -> Tensor { linear(x, weight: outWeight, bias: outBias) }
 }
 
 public enum ScaleFusionParity {
@@ -56,7 +61,7 @@ public enum ScaleFusionParity {
             let settings = ScaleFusionSettings(scaleH: cs.scale, scaleW: cs.scale, fast: cs.fast_mode, jitter: false)
             var rng: SplitMix64? = nil
             let fused = try ScaleFusion.fuse(x, height: cs.grid[0], width: cs.grid[1], frames: x.shape[0],
-                                             settings: settings, rng: &rng) { attn($0) }
+                                             settings: settings, rng: &rng, attention: attn)
             try report.check("output/\(cs.name)/global", got: attn(x), fixture: f)
             try report.check("output/\(cs.name)/fused", got: fused, fixture: f)
         }

@@ -42,3 +42,7 @@ final class DynamicDegreeParityTests: XCTestCase {
         XCTAssertFalse(DynamicDegree.isDynamic(scores: [1.5], threshold: 1.5, countNeeded: 1))
     }
 }
+
+final class RAFTParityTests: XCTestCase {
+    func testRAFT() throws { assertPasses(try RAFTParity.run(evalFixture("raft.safetensors"))) }
+}

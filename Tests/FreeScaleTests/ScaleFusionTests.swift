@@ -70,7 +70,7 @@ final class ScaleFusionTests: XCTestCase {
         let w = randomWeights(c: 8, heads: 2)
         var rng: SplitMix64? = SplitMix64(seed: 3)
         let fused = try ScaleFusion.fuse(x, height: 6, width: 10, frames: 2,
-                                         settings: ScaleFusionSettings(scaleH: 1, scaleW: 1), rng: &rng) { w($0) }
+                                         settings: ScaleFusionSettings(scaleH: 1, scaleW: 1), rng: &rng, attention: w)
         let ref = naiveAttention(x, w)
         for (a, b) in zip(fused.data, ref.data) { XCTAssertEqual(a, b, accuracy: 2e-5) }
     }
@@ -84,7 +84,7 @@ final class ScaleFusionTests: XCTestCase {
             var rng: SplitMix64? = SplitMix64(seed: 9)
             let y = try ScaleFusion.fuse(x, height: 12, width: 16, frames: 4,
                                          settings: ScaleFusionSettings(scaleH: 2, scaleW: 2, fast: fast, jitter: true,
-                                                                       temporalSigma: 1), rng: &rng) { w($0) }
+                                                                       temporalSigma: 1), rng: &rng, attention: w)
             let n = 12 * 16 * 8
             for f in 1..<4 {
                 let d = (0..<n).map { abs(y.data[$0] - y.data[f * n + $0]) }.max()!

@@ -30,7 +30,7 @@ struct SpatialTransformer {
     func callAsFunction(_ x: Tensor, context: Tensor, run: UNetRun) throws -> Tensor {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let normed = norm(x)
-        run.observe(name + ".norm", normed.reshaped([n, c, h * w]).permuted([0, 2, 1]))
+        run.observe(name + ".norm", normed)
         var tokens = projIn(normed.reshaped([n, c, h * w]).permuted([0, 2, 1]))
         run.observe(name + ".proj_in", tokens)
         let ctx = VideoLayout.repeatInterleave(context, times: run.frames)

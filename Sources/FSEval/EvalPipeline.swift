@@ -1,0 +1,147 @@
+import Foundation
+import FSTensor
+
+/// The metrics `fsvideo eval` computes.
+public enum EvalMetric: String, CaseIterable, Sendable {
+    case fvd
+    case dynamicDegree = "dynamic_degree"
+}
+
+/// One video handed to the evaluation: where it came from and how to decode it (decoding is lazy so a
+/// corrupt file among many is reported and skipped, not fatal).
+public struct EvalVideo {
+    public let path: String
+    public let load: () throws -> RGBVideo
+    public init(path: String, load: @escaping () throws -> RGBVideo) { self.path = path; self.load = load }
+}
+
+/// Per-video outcome, as written to the JSON and CSV reports.
+public struct EvalVideoResult: Sendable {
+    public var path: String
+    public var set: String                 // "fake" or "real"
+    public var error: String?
+    public var frames: Int = 0
+    public var height: Int = 0
+    public var width: Int = 0
+    public var fps: Double = 0
+    public var fvdFeatures: [Double]?      // 400 I3D logits
+    public var dynamic: DynamicDegreeResult?
+}
+
+/// VBench's per-video dynamic-degree decision and its ingredients.
+public struct DynamicDegreeResult: Sendable {
+    public var isDynamic: Bool
+    public var scores: [Double]            // top-5% mean flow magnitude per sampled pair
+    public var threshold: Double
+    public var countNeeded: Int
+    public var interval: Int
+    public var sampledFrames: Int
+    public var pairsAbove: Int { scores.filter { $0 > threshold }.count }
+}
+
+/// Progress callback: (phase, done, total, path).
+public typealias EvalProgress = (String, Int, Int, String) -> Void
+
+/// FVD features: the first `frames` frames → FVD preprocessing (224, center crop) → I3D logits [400].
+public struct FVDFeatureExtractor {
+    public let i3d: I3D
+    public let frames: Int
+    public init(i3d: I3D, frames: Int = 16) { self.i3d = i3d; self.frames = frames }
+
+    public func logits(_ v: RGBVideo) throws -> [Double] {
+        guard v.frames >= frames else {
+            throw FSError("video has \(v.frames) frames, FVD is set to use \(frames) (--frames)")
+        }
+        let clip = FVDPreprocess.clip(v.prefix(frames))
+        return try i3d(clip).data.map(Double.init)
+    }
+}
+
+/// VBench dynamic degree for one decoded video with a RAFT model.
+public struct DynamicDegreeScorer {
+    public let raft: RAFT
+    public let iterations: Int
+    public init(raft: RAFT, iterations: Int = 20) { self.raft = raft; self.iterations = iterations }
+
+    /// Frames sampled every max(1, round(fps/8)); each consecutive pair padded (replicate, multiples of 8),
+    /// RAFT's full-res flow scored over the padded size; threshold from the unpadded size.
+    public func score(_ v: RGBVideo, pairDone: ((Int, Int) -> Void)? = nil) throws -> DynamicDegreeResult {
+        let idx = DynamicDegree.sampledIndices(frameCount: v.frames, fps: v.fps)
+        let padder = RAFTPadder(height: v.height, width: v.width)
+        guard padder.paddedHeight >= RAFT.minimumSide, padder.paddedWidth >= RAFT.minimumSide else {
+            throw FSError("frames of \(v.width)x\(v.height) are too small for RAFT (VBench's RAFT gives NaN flow below \(RAFT.minimumSide)x\(RAFT.minimumSide))")
+        }
+        func frame(_ t: Int) -> Tensor {
+            let hw = v.height * v.width, base = t * hw * 3
+            var out = Tensor(zeros: [1, 3, v.height, v.width])
+            for p in 0..<hw { for c in 0..<3 { out.data[c * hw + p] = Float(v.bytes[base + p * 3 + c]) } }
+            return padder.pad(out)
+        }
+        var scores: [Double] = []
+        var prev = idx.isEmpty ? nil : frame(idx[0])
+        for (k, t) in idx.dropFirst().enumerated() {
+            let cur = frame(t)
+            let (_, up) = try raft(prev!, cur, iterations: iterations)
+            scores.append(DynamicDegree.topFivePercentMean(flow: up))
+            prev = cur
+            pairDone?(k + 1, idx.count - 1)
+        }
+        let thres = DynamicDegree.threshold(height: v.height, width: v.width)
+        let needed = DynamicDegree.countNeeded(sampledFrames: idx.count)
+        return DynamicDegreeResult(isDynamic: DynamicDegree.isDynamic(scores: scores, threshold: thres, countNeeded: needed),
+                                   scores: scores, threshold: thres, countNeeded: needed,
+                                   interval: DynamicDegree.interval(fps: v.fps), sampledFrames: idx.count)
+    }
+}
+
+/// The whole evaluation: every video decoded once, features / flows computed, failures recorded.
+public struct EvalRun {
+    public var results: [EvalVideoResult] = []
+    public var fvd: Frechet.Result?
+    public var fvdVideoGPT: Double?
+    public var dynamicDegree: Double?
+
+    public init() {}
+
+    /// Runs the metrics. Throws only when a metric cannot be computed at all (e.g. every video failed).
+    public static func run(fake: [EvalVideo], real: [EvalVideo], metrics: Set<EvalMetric>,
+                           fvdExtractor: FVDFeatureExtractor?, dynamicScorer: DynamicDegreeScorer?,
+                           progress: EvalProgress? = nil) throws -> EvalRun {
+        var run = EvalRun()
+        let doFVD = metrics.contains(.fvd), doDD = metrics.contains(.dynamicDegree)
+        let all = fake.map { ($0, "fake") } + (doFVD ? real.map { ($0, "real") } : [])
+        for (i, (video, set)) in all.enumerated() {
+            var r = EvalVideoResult(path: video.path, set: set)
+            progress?("videos", i, all.count, video.path)
+            do {
+                let v = try video.load()
+                guard v.frames > 0 else { throw FSError("no frames decoded") }
+                r.frames = v.frames; r.height = v.height; r.width = v.width; r.fps = v.fps
+                if doFVD, let fx = fvdExtractor { r.fvdFeatures = try fx.logits(v) }
+                if doDD, set == "fake", let dd = dynamicScorer { r.dynamic = try dd.score(v) }
+            } catch {
+                r.error = (error as? FSError)?.message ?? "\(error)"
+            }
+            run.results.append(r)
+        }
+        progress?("videos", all.count, all.count, "")
+        if doFVD {
+            let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
+            let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
+            guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
+            guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
+            guard rl.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(rl.count)") }
+            let d = f[0].count
+            let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
+            let b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
+            run.fvd = try Frechet.distance(a, b)
+            run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)
+        }
+        if doDD {
+            let flags = run.results.compactMap { $0.dynamic?.isDynamic }
+            guard !flags.isEmpty else { throw FSError("dynamic degree: no video could be evaluated") }
+            run.dynamicDegree = DynamicDegree.score(flags)
+        }
+        return run
+    }
+}

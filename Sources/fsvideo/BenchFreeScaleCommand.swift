@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import FreeScale
+import FSModels
+import FSTensor
+
+/// `fsvideo bench freescale`: the cost of FreeScale's UNet hooks at VideoCrafter2 scale (synthetic weights).
+struct BenchFreeScaleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "freescale",
+        abstract: "Scale fusion vs plain attention per UNet forward, and one guided FreeScale step (vc2-512, synthetic weights).")
+
+    @Option(help: "UNet preset.") var preset: String = "vc2-512"
+    @Option(help: "Stage size HxW (the base is 320x512 for vc2-512).") var res: String = "640x1024"
+    @Option(help: "Base size HxW of the model.") var base: String = "320x512"
+    @Option(help: "Frames.") var frames: Int = 4
+    @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
+    @Flag(help: "Skip fast mode.") var skipFast = false
+
+    func run() throws {
+        let config = try UNet3DConfig.preset(preset)
+        let size = try FrameSize(parsing: res, flag: "--res"), baseSize = try FrameSize(parsing: base, flag: "--base")
+        guard frames >= 1 else { throw FSError("--frames must be at least 1") }
+        print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
+        let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
+        print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
+        let unet = try UNet3D(config: config, source: SyntheticWeights(seed: 1))
+        let afterWeights = MemoryStats.currentRSSBytes()
+        print("weights resident: \(MemoryStats.format(bytes: afterWeights))")
+        let (lh, lw) = (size.height / 8, size.width / 8)
+        let x = Benchmark.randomTensor([1, config.inChannels, frames, lh, lw], seed: 2)
+        let ctx = Benchmark.randomTensor([1, 77, config.contextDim ?? 1024], seed: 3)
+
+        var r = FreeScaleRequest(); r.stages = [baseSize, size]
+        let plan = try FreeScalePlan(r, model: ModelGeometry(config: config, base: baseSize))
+        let stage = plan.upper[0]
+
+        func forward(_ strategy: SpatialSelfAttentionStrategy?) throws -> Double {
+            try Benchmark.seconds {
+                _ = try unet.forward(x: x, timesteps: [500], context: ctx, fps: [28],
+                                     options: UNet3DForwardOptions(spatialSelfAttention: strategy))
+            }
+        }
+        let plain = try forward(nil)
+        print(String(format: "UNet forward, plain attention:        %8.2f s", plain))
+        let fused = try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
+        print(String(format: "UNet forward, scale fusion:           %8.2f s   ×%.3f of plain", fused, fused / plain))
+        if !skipFast {
+            var fs = stage.fusion; fs.fast = true
+            let fast = try forward(ScaleFusionStrategy(settings: fs, seed: 1, stage: 1))
+            print(String(format: "UNet forward, scale fusion --fast:    %8.2f s   ×%.3f of plain", fast, fast / plain))
+        }
+        if !skipStep {
+            _ = MemoryStats.resetPeakRSS()
+            let strategy = ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1)
+            let t = try Benchmark.seconds {
+                _ = try unet.forwardGuided(x: x, timestep: 500, cond: ctx, uncond: ctx, fps: 28,
+                                           options: UNet3DForwardOptions(convDilation: stage.dilation.map(step: 0),
+                                                                         spatialSelfAttention: strategy))
+            }
+            let peak = MemoryStats.peakRSSBytes()
+            print(String(format: "guided FreeScale step (batch 2, fusion + dilation d=%d): %.2f s, peak RSS %@",
+                         stage.dilation.dilation, t, MemoryStats.format(bytes: peak)))
+            if let peak, let w = afterWeights {
+                let projected = w + (peak - w) * 16 / frames
+                print(String(format: "projected 16 frames: %.1f s, peak RSS ≈ %@ (activations scale with frames)",
+                             t * 16 / Double(frames), MemoryStats.format(bytes: projected)))
+            }
+        }
+    }
+}

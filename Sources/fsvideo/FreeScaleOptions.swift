@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import FreeScale
+import FSTensor
+
+/// The FreeScale flags of `fsvideo generate` (and later `upscale`), DESIGN §3.
+struct FreeScaleOptions: ParsableArguments {
+    @Option(help: "Final size HxW; stages double from the model's base size (e.g. 640x1024).")
+    var res: String?
+    @Option(help: "Explicit stages HxW,HxW,... (the first may be the base size).")
+    var stages: String?
+    @Option(help: "freescale (cascade) or direct (plain sampling at the target size, the 'DI' baseline).")
+    var method: String = "freescale"
+    @Option(name: .customLong("restart-step"), help: "DDIM steps skipped at the start of each upper stage (default ⌊0.3·steps⌋).")
+    var restartStep: Int?
+    @Option(name: .customLong("cosine-scale"), help: "α of the cosine blend toward the upscaled previous stage.")
+    var cosineScale: Double = 2.0
+    @Option(name: .customLong("cosine-scale-bg"), help: "α outside the --detail-mask (default 1.0).")
+    var cosineScaleBg: Double?
+    @Option(help: "Upscaling between stages: rgb (VAE decode, bicubic, encode) or latent (bicubic on latents).")
+    var upsample: String = "rgb"
+    @Option(name: .customLong("dilate-tau"), help: "Dilated convolutions for steps i < tau.")
+    var dilateTau: Int = 35
+    @Option(name: .customLong("dilate-layers"), help: "Comma-separated lvdm conv names to dilate (default: derived set).")
+    var dilateLayers: String?
+    @Flag(help: "Fast scale fusion: global branch as strided sub-grid attentions.")
+    var fast = false
+    @Option(name: .customLong("fusion-temporal-sigma"), help: "Temporal Gaussian low-pass σ (frames) of the local branch; 0 = off.")
+    var fusionTemporalSigma: Double = 0
+    @Flag(name: .customLong("no-jitter"), help: "Disable the seeded jitter of the local windows.")
+    var noJitter = false
+    @Option(name: .customLong("detail-mask"), help: "PNG/JPEG mask (white = more detail), or a directory of per-frame masks.")
+    var detailMask: String?
+    @Flag(name: .customLong("keep-stages"), help: "Also write every stage's video.")
+    var keepStages = false
+
+    /// The request for FreeScalePlan; unknown values give one clear error.
+    func request(steps: Int) throws -> FreeScaleRequest {
+        var r = FreeScaleRequest()
+        guard let m = GenerationMethod(rawValue: method.lowercased()) else {
+            throw FSError("--method: '\(method)' (use freescale or direct)")
+        }
+        guard let u = UpsampleMode(rawValue: upsample.lowercased()) else {
+            throw FSError("--upsample: '\(upsample)' (use rgb or latent)")
+        }
+        r.method = m; r.upsample = u; r.steps = steps
+        r.res = try res.map { try FrameSize(parsing: $0, flag: "--res") }
+        r.stages = try stages.map { s in
+            try s.split(separator: ",").map { try FrameSize(parsing: String($0).trimmingCharacters(in: .whitespaces), flag: "--stages") }
+        }
+        r.restartStep = restartStep; r.cosineScale = cosineScale; r.cosineScaleBackground = cosineScaleBg
+        r.dilateTau = dilateTau
+        r.dilateLayers = dilateLayers.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        r.fast = fast; r.fusionTemporalSigma = fusionTemporalSigma; r.jitter = !noJitter
+        r.keepStages = keepStages; r.hasDetailMask = detailMask != nil
+        return r
+    }
+}

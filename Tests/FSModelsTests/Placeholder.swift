@@ -1,5 +1,0 @@
-import XCTest
-
-final class FSModelsTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
