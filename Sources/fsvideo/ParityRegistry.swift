@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSEval
 import FSModels
 import FreeScale
@@ -12,12 +13,17 @@ enum ParityRegistry {
 
     static let runners: [String: Runner] = [
         "unet3d": { try UNet3DParity.run($0) },
+        "ddim": { try DDIMParity.run($0) },
+        "ddim_sample": { try DDIMSampleParity.run($0) },
+        "pipeline": { try PipelineParity.run($0, extraDirectories: [BuiltinModel.directory]) },
         "eval/i3d": { try I3DParity.run($0) },
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
         "eval/raft": { try RAFTParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
+        "clip_text": { try OpenCLIPTextParity.run($0) },
+        "vae": { try VAEParity.run($0) },
     ]
 
     static func run(path: String) throws -> ParityReport {
@@ -38,6 +44,7 @@ enum ParityRegistry {
 
     /// JSON fixtures: tokenizer cases (an array of {text, tokens}).
     static func jsonFixture(path: String) throws -> ParityReport {
-        throw FSError("\(path): JSON fixtures (tokenizer cases) have no implementation yet")
+        guard let data = FileManager.default.contents(atPath: path) else { throw FSError("\(path): cannot read file") }
+        return try TokenizerParity.run(json: data, name: path)
     }
 }
