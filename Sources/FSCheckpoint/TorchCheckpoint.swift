@@ -34,10 +34,12 @@ public enum TorchCheckpoint {
                 storage = cached
             } else {
                 storage = try zip.contents(of: root + "data/" + s.key)
-                guard storage.count >= s.numel * s.dtype.byteSize else {
-                    throw FSError("\(source): storage \(s.key) holds \(storage.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
-                }
                 storages[s.key] = storage
+            }
+            // Checked for every tensor: views of one storage may each claim a different element count.
+            let (need, overflow) = s.numel.multipliedReportingOverflow(by: s.dtype.byteSize)
+            guard !overflow, storage.count >= need else {
+                throw FSError("\(source): storage \(s.key) holds \(storage.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
             }
             sd[key] = try materialise(view, storage: storage, key: key, source: source)
         }
@@ -57,8 +59,9 @@ public enum TorchCheckpoint {
         var last = v.offset
         for (d, s) in zip(v.size, v.stride) {
             let (m, o) = (d - 1).multipliedReportingOverflow(by: s)
-            guard !o else { throw FSError("\(source): tensor '\(key)' has implausible strides") }
-            last += m
+            let (sum, o2) = last.addingReportingOverflow(m)
+            guard !o, !o2 else { throw FSError("\(source): tensor '\(key)' has implausible strides") }
+            last = sum
         }
         guard last < v.storage.numel, count <= v.storage.numel else {
             throw FSError("\(source): tensor '\(key)' (offset \(v.offset), size \(v.size), stride \(v.stride)) reaches past its storage of \(v.storage.numel) elements")

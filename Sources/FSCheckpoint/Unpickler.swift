@@ -24,8 +24,8 @@ struct Unpickler {
         case mark
     }
 
-    final class ListBox { var items: [Value] = [] }
-    final class DictBox { var items: [(key: Value, value: Value)] = [] }
+    final class ListBox { var items: [Value] = []; var depth = 1; var frozen = false }
+    final class DictBox { var items: [(key: Value, value: Value)] = []; var depth = 1; var frozen = false }
 
     /// A persistent id `('storage', StorageType, key, location, numel)`.
     struct StorageRef { let dtype: DType; let key: String; let numel: Int }
@@ -48,16 +48,22 @@ struct Unpickler {
 
     func fail(_ why: String) -> FSError { FSError("\(source): \(why)") }
 
+    /// Deepest container nesting accepted (state dicts need about 5); deeper pickles are refused so
+    /// that neither parsing nor freeing the values can exhaust the stack.
+    static let maxDepth = 100
+
     func load(_ data: Data) throws -> Value {
+        // `depths` runs parallel to `stack`: the container nesting depth of each value (boxes carry theirs).
         var stack: [Value] = []
+        var depths: [Int] = []
         var marks: [Int] = []
-        var memo: [Int: Value] = [:]
+        var memo: [Int: (value: Value, depth: Int)] = [:]
         let bytes = [UInt8](data)
         var p = 0
         var ops = 0
 
         func need(_ n: Int) throws {
-            guard n >= 0, p + n <= bytes.count else { throw fail("pickle data is truncated") }
+            guard n >= 0, n <= bytes.count - p else { throw fail("pickle data is truncated") }
         }
         func readInt(_ n: Int, signed: Bool = false) throws -> Int {
             try need(n)
@@ -65,6 +71,7 @@ struct Unpickler {
             for i in 0..<n { v |= UInt64(bytes[p + i]) << (8 * UInt64(i)) }
             p += n
             if signed && n == 4 { return Int(Int32(bitPattern: UInt32(v))) }
+            guard v <= UInt64(Int.max) else { throw fail("pickle length \(v) is implausible") }
             return Int(v)
         }
         func readString(_ n: Int) throws -> String {
@@ -77,16 +84,59 @@ struct Unpickler {
             defer { p = nl + 1 }
             return String(decoding: bytes[p..<nl], as: UTF8.self)
         }
-        func pop() throws -> Value {
-            guard let v = stack.popLast() else { throw fail("pickle stack underflow") }
-            if case .mark = v { throw fail("pickle: unexpected mark") }
-            return v
+        func depth(of v: Value, stored: Int) -> Int {
+            switch v {
+            case .list(let l): return l.depth
+            case .dict(let d): return d.depth
+            default: return stored
+            }
         }
-        func popMark() throws -> [Value] {
+        /// A box placed inside another container is frozen: mutating it later could deepen its parents
+        /// behind the depth bookkeeping's back (pickles of state dicts fill containers before nesting them).
+        func freeze(_ v: Value) {
+            if case .list(let l) = v { l.frozen = true }
+            if case .dict(let d) = v { d.frozen = true }
+        }
+        func push(_ v: Value, _ d: Int = 0) throws {
+            guard d <= Unpickler.maxDepth else { throw fail("pickle nests containers deeper than \(Unpickler.maxDepth) levels") }
+            stack.append(v); depths.append(d)
+        }
+        func popWithDepth() throws -> (Value, Int) {
+            guard let v = stack.popLast(), let d = depths.popLast() else { throw fail("pickle stack underflow") }
+            if case .mark = v { throw fail("pickle: unexpected mark") }
+            return (v, depth(of: v, stored: d))
+        }
+        func pop() throws -> Value { try popWithDepth().0 }
+        func popMark() throws -> (items: [Value], depth: Int) {
             guard let m = marks.popLast(), m <= stack.count else { throw fail("pickle: missing mark") }
             let items = Array(stack[m...])
-            stack.removeSubrange(m...)
-            return items
+            var d = 0
+            for (v, s) in zip(items, depths[m...]) { d = Swift.max(d, depth(of: v, stored: s)) }
+            stack.removeSubrange(m...); depths.removeSubrange(m...)
+            return (items, d)
+        }
+        func makeTuple(_ items: [Value], maxItemDepth: Int) throws {
+            items.forEach(freeze)
+            try push(.tuple(items), maxItemDepth + 1)
+        }
+        func insert(into box: Value, _ items: [Value], itemDepth: Int) throws {
+            let d = itemDepth + 1
+            guard d <= Unpickler.maxDepth else { throw fail("pickle nests containers deeper than \(Unpickler.maxDepth) levels") }
+            switch box {
+            case .list(let l):
+                guard !l.frozen else { throw fail("pickle: modifies a list after nesting it (not a state dict)") }
+                l.depth = Swift.max(l.depth, d); l.items.append(contentsOf: items)
+            case .dict(let dict):
+                guard !dict.frozen else { throw fail("pickle: modifies a dict after nesting it (not a state dict)") }
+                dict.depth = Swift.max(dict.depth, d)
+                for i in stride(from: 0, to: items.count, by: 2) { dict.items.append((items[i], items[i + 1])) }
+            default: throw fail("pickle: adds items to something that is not a container")
+            }
+            items.forEach(freeze)
+        }
+        func top() throws -> (Value, Int) {
+            guard let v = stack.last, let d = depths.last else { throw fail("pickle stack underflow") }
+            return (v, d)
         }
         func global(_ name: String) throws -> Value {
             guard Unpickler.allowedGlobals.contains(name) else {
@@ -103,27 +153,31 @@ struct Unpickler {
             p += 1
             switch op {
             case 0x80: _ = try readInt(1)                                  // PROTO
-            case 0x95: _ = try readInt(8)                                  // FRAME
+            case 0x95: try need(try readInt(8))                            // FRAME (must fit in the data)
             case UInt8(ascii: "."): return try pop()                       // STOP
             case UInt8(ascii: "("): marks.append(stack.count)              // MARK
-            case UInt8(ascii: "}"): stack.append(.dict(DictBox()))         // EMPTY_DICT
-            case UInt8(ascii: "]"): stack.append(.list(ListBox()))         // EMPTY_LIST
-            case UInt8(ascii: ")"): stack.append(.tuple([]))               // EMPTY_TUPLE
-            case UInt8(ascii: "t"): stack.append(.tuple(try popMark()))    // TUPLE
-            case 0x85: let a = try pop(); stack.append(.tuple([a]))        // TUPLE1
-            case 0x86: let b = try pop(), a = try pop(); stack.append(.tuple([a, b]))
-            case 0x87: let c = try pop(), b = try pop(), a = try pop(); stack.append(.tuple([a, b, c]))
-            case UInt8(ascii: "X"): stack.append(.string(try readString(try readInt(4))))  // BINUNICODE
-            case 0x8C: stack.append(.string(try readString(try readInt(1))))              // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try readString(try readInt(8))))              // BINUNICODE8
-            case UInt8(ascii: "T"): stack.append(.string(try readString(try readInt(4)))) // BINSTRING
-            case UInt8(ascii: "U"): stack.append(.string(try readString(try readInt(1)))) // SHORT_BINSTRING
+            case UInt8(ascii: "}"): try push(.dict(DictBox()), 1)          // EMPTY_DICT
+            case UInt8(ascii: "]"): try push(.list(ListBox()), 1)          // EMPTY_LIST
+            case UInt8(ascii: ")"): try push(.tuple([]), 1)                // EMPTY_TUPLE
+            case UInt8(ascii: "t"): let m = try popMark(); try makeTuple(m.items, maxItemDepth: m.depth)  // TUPLE
+            case 0x85: let (a, da) = try popWithDepth(); try makeTuple([a], maxItemDepth: da)             // TUPLE1
+            case 0x86:
+                let (b, db) = try popWithDepth(), (a, da) = try popWithDepth()
+                try makeTuple([a, b], maxItemDepth: Swift.max(da, db))
+            case 0x87:
+                let (c, dc) = try popWithDepth(), (b, db) = try popWithDepth(), (a, da) = try popWithDepth()
+                try makeTuple([a, b, c], maxItemDepth: Swift.max(da, db, dc))
+            case UInt8(ascii: "X"): try push(.string(try readString(try readInt(4))))  // BINUNICODE
+            case 0x8C: try push(.string(try readString(try readInt(1))))              // SHORT_BINUNICODE
+            case 0x8D: try push(.string(try readString(try readInt(8))))              // BINUNICODE8
+            case UInt8(ascii: "T"): try push(.string(try readString(try readInt(4)))) // BINSTRING
+            case UInt8(ascii: "U"): try push(.string(try readString(try readInt(1)))) // SHORT_BINSTRING
             case UInt8(ascii: "B"), UInt8(ascii: "C"):                                   // BINBYTES, SHORT_BINBYTES
                 let n = try readInt(op == UInt8(ascii: "B") ? 4 : 1)
-                try need(n); stack.append(.bytes(Data(bytes[p..<(p + n)]))); p += n
-            case UInt8(ascii: "J"): stack.append(.int(try readInt(4, signed: true)))      // BININT
-            case UInt8(ascii: "K"): stack.append(.int(try readInt(1)))                    // BININT1
-            case UInt8(ascii: "M"): stack.append(.int(try readInt(2)))                    // BININT2
+                try need(n); try push(.bytes(Data(bytes[p..<(p + n)]))); p += n
+            case UInt8(ascii: "J"): try push(.int(try readInt(4, signed: true)))      // BININT
+            case UInt8(ascii: "K"): try push(.int(try readInt(1)))                    // BININT1
+            case UInt8(ascii: "M"): try push(.int(try readInt(2)))                    // BININT2
             case 0x8A:                                                                     // LONG1
                 let n = try readInt(1)
                 guard n <= 8 else { throw fail("pickle integer too large") }
@@ -132,58 +186,58 @@ struct Unpickler {
                 for i in 0..<n { v |= UInt64(bytes[p + i]) << (8 * UInt64(i)) }
                 if n > 0 && n < 8 && bytes[p + n - 1] & 0x80 != 0 { v |= ~UInt64(0) << (8 * UInt64(n)) }
                 p += n
-                stack.append(.int(Int(Int64(bitPattern: v))))
+                try push(.int(Int(Int64(bitPattern: v))))
             case UInt8(ascii: "G"):                                                        // BINFLOAT (big-endian)
                 try need(8)
                 var v: UInt64 = 0
                 for i in 0..<8 { v = v << 8 | UInt64(bytes[p + i]) }
                 p += 8
-                stack.append(.float(Double(bitPattern: v)))
-            case 0x88: stack.append(.bool(true))                                           // NEWTRUE
-            case 0x89: stack.append(.bool(false))                                          // NEWFALSE
-            case UInt8(ascii: "N"): stack.append(.none)                                    // NONE
+                try push(.float(Double(bitPattern: v)))
+            case 0x88: try push(.bool(true))                                           // NEWTRUE
+            case 0x89: try push(.bool(false))                                          // NEWFALSE
+            case UInt8(ascii: "N"): try push(.none)                                    // NONE
             case UInt8(ascii: "c"):                                                        // GLOBAL
                 let module = try readLine(), name = try readLine()
-                stack.append(try global("\(module) \(name)"))
+                try push(try global("\(module) \(name)"))
             case 0x93:                                                                     // STACK_GLOBAL
                 guard case .string(let name) = try pop(), case .string(let module) = try pop() else {
                     throw fail("pickle: bad STACK_GLOBAL")
                 }
-                stack.append(try global("\(module) \(name)"))
+                try push(try global("\(module) \(name)"))
             case UInt8(ascii: "R"):                                                        // REDUCE
                 guard case .tuple(let args) = try pop(), case .global(let fn) = try pop() else {
                     throw fail("pickle: REDUCE on something that is not an allowed global")
                 }
-                stack.append(try call(fn, args))
+                let v = try call(fn, args)
+                if case .dict = v { try push(v, 1) } else { try push(v) }
             case UInt8(ascii: "b"): _ = try pop()                                          // BUILD: state of OrderedDict/Parameter, ignored
             case UInt8(ascii: "Q"):                                                        // BINPERSID
-                stack.append(try persistent(try pop()))
+                try push(try persistent(try pop()))
             case UInt8(ascii: "s"):                                                        // SETITEM
-                let v = try pop(), k = try pop()
-                guard case .dict(let d) = stack.last else { throw fail("pickle: SETITEM on a non-dict") }
-                d.items.append((k, v))
+                let (v, dv) = try popWithDepth(), (k, dk) = try popWithDepth()
+                try insert(into: try top().0, [k, v], itemDepth: Swift.max(dk, dv))
             case UInt8(ascii: "u"):                                                        // SETITEMS
-                let items = try popMark()
-                guard items.count % 2 == 0, case .dict(let d) = stack.last else { throw fail("pickle: bad SETITEMS") }
-                for i in stride(from: 0, to: items.count, by: 2) { d.items.append((items[i], items[i + 1])) }
+                let m = try popMark()
+                guard m.items.count % 2 == 0, case .dict = try top().0 else { throw fail("pickle: bad SETITEMS") }
+                try insert(into: try top().0, m.items, itemDepth: m.depth)
             case UInt8(ascii: "a"):                                                        // APPEND
-                let v = try pop()
-                guard case .list(let l) = stack.last else { throw fail("pickle: APPEND on a non-list") }
-                l.items.append(v)
+                let (v, dv) = try popWithDepth()
+                guard case .list = try top().0 else { throw fail("pickle: APPEND on a non-list") }
+                try insert(into: try top().0, [v], itemDepth: dv)
             case UInt8(ascii: "e"):                                                        // APPENDS
-                let items = try popMark()
-                guard case .list(let l) = stack.last else { throw fail("pickle: APPENDS on a non-list") }
-                l.items.append(contentsOf: items)
-            case UInt8(ascii: "q"): guard let v = stack.last else { throw fail("pickle stack underflow") }; memo[try readInt(1)] = v
-            case UInt8(ascii: "r"): guard let v = stack.last else { throw fail("pickle stack underflow") }; memo[try readInt(4)] = v
-            case 0x94: guard let v = stack.last else { throw fail("pickle stack underflow") }; memo[memo.count] = v
+                let m = try popMark()
+                guard case .list = try top().0 else { throw fail("pickle: APPENDS on a non-list") }
+                try insert(into: try top().0, m.items, itemDepth: m.depth)
+            case UInt8(ascii: "q"): let t = try top(); memo[try readInt(1)] = (t.0, t.1)   // BINPUT
+            case UInt8(ascii: "r"): let t = try top(); memo[try readInt(4)] = (t.0, t.1)   // LONG_BINPUT
+            case 0x94: let t = try top(); memo[memo.count] = (t.0, t.1)                    // MEMOIZE
             case UInt8(ascii: "h"), UInt8(ascii: "j"):                                    // BINGET, LONG_BINGET
                 let k = try readInt(op == UInt8(ascii: "h") ? 1 : 4)
                 guard let v = memo[k] else { throw fail("pickle: memo key \(k) undefined") }
-                stack.append(v)
+                try push(v.value, depth(of: v.value, stored: v.depth))
             case UInt8(ascii: "0"): _ = try pop()                                          // POP
             case UInt8(ascii: "1"): _ = try popMark()                                      // POP_MARK
-            case UInt8(ascii: "2"): guard let v = stack.last else { throw fail("pickle stack underflow") }; stack.append(v)
+            case UInt8(ascii: "2"): let t = try top(); try push(t.0, depth(of: t.0, stored: t.1))  // DUP
             default:
                 throw fail(String(format: "unsupported pickle opcode 0x%02x at byte %d (not a state dict?)", op, p - 1))
             }
