@@ -24,7 +24,7 @@ let package = Package(
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSModels", dependencies: ["FSTensor", "FSCheckpoint"],
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
-        .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint"], swiftSettings: optimizedInDebug),
+        .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"], swiftSettings: optimizedInDebug),
         .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
         .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FSVideo"],
                 swiftSettings: optimizedInDebug),

@@ -29,10 +29,50 @@ public struct StoredTensor: @unchecked Sendable {
 
     public var elementCount: Int { shape.reduce(1, *) }
 
-    /// Values converted to Float32 (F16/BF16/F64/integers/bool converted exactly or by rounding).
-    public func floats() -> [Float] { fatalError("unimplemented") }
-    public func doubles() -> [Double] { fatalError("unimplemented") }
-    public func int64s() -> [Int64] { fatalError("unimplemented") }
+    /// Values converted to Float32 (F16/BF16 exactly; F64 and integers rounded to nearest).
+    public func floats() -> [Float] {
+        switch dtype {
+        case .f32: return load(Float.self)
+        case .f16: return load(UInt16.self).map { Float(Float16(bitPattern: $0)) }
+        case .bf16: return load(UInt16.self).map { Float(bitPattern: UInt32($0) << 16) }
+        case .f64: return load(Double.self).map { Float($0) }
+        case .i64: return load(Int64.self).map { Float($0) }
+        case .i32: return load(Int32.self).map { Float($0) }
+        case .u8, .bool: return load(UInt8.self).map { Float($0) }
+        }
+    }
+
+    /// Values converted to Float64 (exact for every dtype but I64 beyond 2^53).
+    public func doubles() -> [Double] {
+        switch dtype {
+        case .f64: return load(Double.self)
+        case .i64: return load(Int64.self).map { Double($0) }
+        case .i32: return load(Int32.self).map { Double($0) }
+        default: return floats().map(Double.init)
+        }
+    }
+
+    /// Values as Int64 (floats truncated toward zero).
+    public func int64s() -> [Int64] {
+        switch dtype {
+        case .i64: return load(Int64.self)
+        case .i32: return load(Int32.self).map { Int64($0) }
+        case .u8, .bool: return load(UInt8.self).map { Int64($0) }
+        default: return doubles().map { $0.isFinite ? Int64(clamping: Int64(exactly: $0.rounded(.towardZero)) ?? 0) : 0 }
+        }
+    }
+
+    /// Copies the bytes into an aligned array of `T` (the bytes may sit at any alignment in a mapped file).
+    private func load<T>(_: T.Type) -> [T] {
+        let n = Swift.min(elementCount, bytes.count / MemoryLayout<T>.stride)
+        return [T](unsafeUninitializedCapacity: n) { buf, initialized in
+            bytes.withUnsafeBytes { raw in
+                if n > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: raw.baseAddress!, byteCount: n * MemoryLayout<T>.stride) }
+            }
+            initialized = n
+        }
+    }
+
     public func tensor() -> Tensor { Tensor(shape: shape, data: floats()) }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSEval
 import FSModels
 import FreeScale
@@ -12,6 +13,9 @@ enum ParityRegistry {
 
     static let runners: [String: Runner] = [
         "unet3d": { try UNet3DParity.run($0) },
+        "ddim": { try DDIMParity.run($0) },
+        "ddim_sample": { try DDIMSampleParity.run($0) },
+        "pipeline": { try PipelineParity.run($0, extraDirectories: [BuiltinModel.directory]) },
         "eval/i3d": { try I3DParity.run($0) },
         "eval/fvd_preprocess": { try FVDPreprocessParity.run($0) },
         "eval/frechet": { try FrechetParity.run($0) },

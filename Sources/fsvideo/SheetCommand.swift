@@ -1,9 +1,33 @@
 import ArgumentParser
+import Foundation
 import FSTensor
+import FSVideo
 
-// PLACEHOLDER — owned by the issue that builds `fsvideo sheet`.
 struct SheetCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sheet", abstract: "Write a contact sheet (grid of evenly spaced frames) of a video.")
+    static let configuration = CommandConfiguration(
+        commandName: "sheet",
+        abstract: "Write a contact sheet (grid of evenly spaced frames, labelled with frame numbers) of a video.")
 
-    func run() throws { throw FSError("'fsvideo sheet' is not implemented yet") }
+    @Argument(help: "A video file or a folder of PNG/JPEG frames.")
+    var video: String
+
+    @Option(name: .long, help: "Output PNG file.")
+    var out: String
+
+    @Option(name: .long, help: "Number of frames shown.")
+    var count: Int = 16
+
+    @Option(name: .long, help: "Columns of the grid (default: near-square).")
+    var columns: Int?
+
+    @Option(name: .long, help: "Width of each tile in pixels (default: frame width, at most 256).")
+    var tileWidth: Int?
+
+    func run() throws {
+        guard count >= 1 else { throw FSError("--count must be ≥ 1, got \(count)") }
+        let frames = try VideoReader.read(video)
+        let sheet = try ContactSheet(frames: frames, count: count, columns: columns, tileWidth: tileWidth)
+        try sheet.writePNG(to: out)
+        print("wrote \(out) (\(sheet.width)x\(sheet.height), frames \(sheet.frameIndices.map { String($0 + 1) }.joined(separator: " ")))")
+    }
 }

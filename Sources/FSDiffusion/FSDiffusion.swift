@@ -1,1 +1,0 @@
-// The FSDiffusion module. See docs/architecture.md.

@@ -1,0 +1,52 @@
+import Foundation
+import FSCheckpoint
+import FSModels
+import FSTensor
+
+/// A loaded text-to-video model: UNet, VAE, text encoder, tokenizer and the config with its defaults.
+/// Built from one StateDict (VideoCrafter2 key layout) — model code never sees paths.
+public final class VideoModel: @unchecked Sendable {
+    public let config: VideoModelConfig
+    public let unet: UNet3D
+    public let vae: AutoencoderKL
+    public let textEncoder: OpenCLIPTextEncoder
+    public let tokenizer: CLIPTokenizer
+
+    public init(config: VideoModelConfig, unet: UNet3D, vae: AutoencoderKL, textEncoder: OpenCLIPTextEncoder,
+                tokenizer: CLIPTokenizer) {
+        self.config = config; self.unet = unet; self.vae = vae; self.textEncoder = textEncoder; self.tokenizer = tokenizer
+    }
+
+    /// Which config a checkpoint gets when the caller gives none: the `config` JSON of its metadata,
+    /// else vc2-512 when every UNet shape matches that preset, else the config inferred from the shapes.
+    public static func resolveConfig(for sd: StateDict) throws -> (config: VideoModelConfig, origin: String) {
+        if let json = sd.metadata["config"], (try? JSONSerialization.jsonObject(with: Data(json.utf8))) is [String: Any],
+           json.contains("\"unet\"") {
+            return (try VideoModelConfig.decode(json: Data(json.utf8), source: sd.source + " metadata"), "checkpoint metadata")
+        }
+        let preset = VideoModelConfig.vc2_512
+        if let shapes = try? UNet3D.parameterShapes(config: preset.unet) {
+            let v = sd.view(prefix: UNet3D.checkpointPrefix)
+            if !shapes.isEmpty && shapes.allSatisfy({ v[$0.key]?.shape == $0.value }) { return (preset, "vc2-512 preset") }
+        }
+        return (try ConfigInference.infer(sd), "inferred from tensor shapes")
+    }
+
+    /// Builds all three parts; a checkpoint lacking a part, or with mismatching keys, is one FSError.
+    public static func load(_ sd: StateDict, config: VideoModelConfig) throws -> VideoModel {
+        try config.validate()
+        let parts: [(String, String)] = [(UNet3D.checkpointPrefix, "UNet"), ("first_stage_model.", "VAE"),
+                                         (OpenCLIPTextEncoder.checkpointPrefix, "text encoder")]
+        let lacking = parts.filter { p in !sd.tensors.keys.contains { $0.hasPrefix(p.0) } }
+        if !lacking.isEmpty {
+            throw FSError("\(sd.source): checkpoint lacks the " + lacking.map { "\($0.1) (\($0.0)*)" }.joined(separator: " and "))
+        }
+        let unet = try UNet3D(config: config.unet, weights: sd.view(prefix: UNet3D.checkpointPrefix))
+        let vae = try AutoencoderKL(config: config.vae, weights: sd.view(prefix: "first_stage_model."))
+        let tv = sd.view(prefix: OpenCLIPTextEncoder.checkpointPrefix)
+        let embedFallback = tv["text_projection"]?.shape.last ?? config.text.width
+        let text = try OpenCLIPTextEncoder(config: config.text.openCLIP(embedDim: embedFallback), layer: config.text.layer,
+                                           weights: tv)
+        return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: .shared)
+    }
+}

@@ -1,1 +1,0 @@
-// The FSVideo module. See docs/architecture.md.

@@ -1,0 +1,128 @@
+import CFFmpeg
+import Foundation
+import FSTensor
+
+/// Converts decoded frames (any pixel format, any size) to packed RGB24 at a chosen size through swscale.
+final class RGBConverter {
+    private var sws: OpaquePointer?
+    private var out: UnsafeMutablePointer<AVFrame>?
+    private let flags: Int32
+
+    init(interpolation: Interpolation) {
+        // Accurate rounding and full-resolution chroma interpolation keep 4:2:0 → RGB as exact as swscale allows.
+        flags = interpolation.swsFlags | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
+    }
+
+    deinit {
+        if let sws { sws_freeContext(sws) }
+        if out != nil { av_frame_free(&out) }
+    }
+
+    /// `frame` converted to `width`×`height` RGB bytes appended to `into`.
+    func convert(_ frame: UnsafeMutablePointer<AVFrame>, width: Int, height: Int, into dest: inout [UInt8], path: String) throws {
+        let srcFmt = AVPixelFormat(rawValue: frame.pointee.format)
+        let sw = frame.pointee.width, sh = frame.pointee.height
+        guard sw > 0, sh > 0 else { throw FSError("\(path): decoded a frame of size \(sw)x\(sh)") }
+        sws = sws_getCachedContext(sws, sw, sh, srcFmt, Int32(width), Int32(height), AV_PIX_FMT_RGB24, flags, nil, nil, nil)
+        guard let sws else {
+            throw FSError("\(path): cannot convert \(LibAV.pixelFormatName(srcFmt)) frames to RGB")
+        }
+        // Y'CbCr matrix and range as the stream declares them (BT.601 when unspecified, as players assume).
+        let cs: Int32
+        switch frame.pointee.colorspace {
+        case AVCOL_SPC_BT709: cs = SWS_CS_ITU709
+        case AVCOL_SPC_FCC: cs = SWS_CS_FCC
+        case AVCOL_SPC_SMPTE240M: cs = SWS_CS_SMPTE240M
+        case AVCOL_SPC_BT2020_NCL, AVCOL_SPC_BT2020_CL: cs = SWS_CS_BT2020
+        default: cs = SWS_CS_DEFAULT
+        }
+        let jpegFormats: Set<Int32> = [AV_PIX_FMT_YUVJ420P.rawValue, AV_PIX_FMT_YUVJ422P.rawValue, AV_PIX_FMT_YUVJ444P.rawValue, AV_PIX_FMT_YUVJ440P.rawValue]
+        let fullRange: Int32 = (frame.pointee.color_range == AVCOL_RANGE_JPEG || jpegFormats.contains(frame.pointee.format)) ? 1 : 0
+        let coeffs = sws_getCoefficients(cs)
+        _ = sws_setColorspaceDetails(sws, coeffs, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+
+        if out == nil || out!.pointee.width != Int32(width) || out!.pointee.height != Int32(height) {
+            if out != nil { av_frame_free(&out) }
+            out = av_frame_alloc()
+            guard let o = out else { throw FSError("\(path): out of memory") }
+            o.pointee.format = AV_PIX_FMT_RGB24.rawValue
+            o.pointee.width = Int32(width)
+            o.pointee.height = Int32(height)
+            try LibAV.check(av_frame_get_buffer(o, 0), "\(path): out of memory")
+        }
+        let o = out!
+        let h = withUnsafeMutablePointer(to: &frame.pointee.data) { sp in
+            sp.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { src in
+                withUnsafeMutablePointer(to: &frame.pointee.linesize) { sl in
+                    sl.withMemoryRebound(to: Int32.self, capacity: 8) { srcStride in
+                        withUnsafeMutablePointer(to: &o.pointee.data) { dp in
+                            dp.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { dst in
+                                withUnsafeMutablePointer(to: &o.pointee.linesize) { dl in
+                                    dl.withMemoryRebound(to: Int32.self, capacity: 8) { dstStride in
+                                        src.withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { csrc in
+                                            sws_scale(sws, csrc, srcStride, 0, sh, dst, dstStride)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard h == Int32(height) else { throw FSError("\(path): colour conversion failed") }
+        let stride = Int(o.pointee.linesize.0)
+        let base = o.pointee.data.0!
+        dest.reserveCapacity(dest.count + width * height * 3)
+        for y in 0..<height {
+            dest.append(contentsOf: UnsafeBufferPointer(start: base + y * stride, count: width * 3))
+        }
+    }
+}
+
+enum RGBImage {
+    /// Resizes a packed RGB24 image with swscale.
+    static func resize(_ rgb: ArraySlice<UInt8>, width: Int, height: Int, toWidth tw: Int, toHeight th: Int,
+                       interpolation: Interpolation = .area) throws -> [UInt8] {
+        if tw == width && th == height { return Array(rgb) }
+        guard let frame = av_frame_alloc() else { throw FSError("out of memory") }
+        var f: UnsafeMutablePointer<AVFrame>? = frame
+        defer { av_frame_free(&f) }
+        frame.pointee.format = AV_PIX_FMT_RGB24.rawValue
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
+        try LibAV.check(av_frame_get_buffer(frame, 0), "out of memory")
+        let stride = Int(frame.pointee.linesize.0)
+        let base = frame.pointee.data.0!
+        rgb.withUnsafeBufferPointer { s in
+            for y in 0..<height {
+                (base + y * stride).update(from: s.baseAddress! + y * width * 3, count: width * 3)
+            }
+        }
+        var out = [UInt8]()
+        try RGBConverter(interpolation: interpolation).convert(frame, width: tw, height: th, into: &out, path: "resize")
+        return out
+    }
+
+    /// Rotates a packed RGB24 image clockwise by 90, 180 or 270 degrees; returns the new bytes and size.
+    static func rotate(_ rgb: ArraySlice<UInt8>, width w: Int, height h: Int, clockwise degrees: Int) -> (bytes: [UInt8], width: Int, height: Int) {
+        let d = ((degrees % 360) + 360) % 360
+        if d == 0 { return (Array(rgb), w, h) }
+        var out = [UInt8](repeating: 0, count: w * h * 3)
+        let base = rgb.startIndex
+        let (nw, nh) = d == 180 ? (w, h) : (h, w)
+        for y in 0..<h {
+            for x in 0..<w {
+                let (nx, ny): (Int, Int)
+                switch d {
+                case 90: (nx, ny) = (h - 1 - y, x)
+                case 180: (nx, ny) = (w - 1 - x, h - 1 - y)
+                default: (nx, ny) = (y, w - 1 - x)
+                }
+                let s = base + (y * w + x) * 3, o = (ny * nw + nx) * 3
+                out[o] = rgb[s]; out[o + 1] = rgb[s + 1]; out[o + 2] = rgb[s + 2]
+            }
+        }
+        return (out, nw, nh)
+    }
+}

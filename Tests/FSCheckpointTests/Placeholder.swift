@@ -1,5 +1,0 @@
-import XCTest
-
-final class FSCheckpointTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,44 @@
+import FSCheckpoint
+import FSDiffusion
+import FSTensor
+import XCTest
+
+/// DDIM schedule, steps and q_sample against the lvdm fixtures (../shared/fixtures/lvdm/README.md §6, §9).
+final class DDIMParityTests: XCTestCase {
+    func testScheduleStepsAndQSamplePass() throws {
+        let report = try DDIMParity.run(ParityFixture(path: sharedFixture("lvdm/ddim_vc2.safetensors")))
+        print(report)
+        XCTAssertTrue(report.passed, "first divergence: \(report.firstFailure?.name ?? "-")")
+        XCTAssertEqual(report.lines.count, 22)
+    }
+
+    func testWholeSamplingRunPasses() throws {
+        let report = try DDIMSampleParity.run(ParityFixture(path: sharedFixture("lvdm/sample_tiny.safetensors")))
+        print(report)
+        XCTAssertTrue(report.passed, "first divergence: \(report.firstFailure?.name ?? "-")")
+        XCTAssertEqual(report.lines.count, 12)
+    }
+
+    /// The reference's uniform discretisation: S requested → len(range(0, 1000, 1000 // S)) steps.
+    func testStepCountsFollowTheReference() throws {
+        XCTAssertEqual(try DDIMSchedule(steps: 10, eta: 1).timesteps, Array(stride(from: 1, to: 1000, by: 100)))
+        XCTAssertEqual(try DDIMSchedule(steps: 12, eta: 1).count, 13)
+        XCTAssertEqual(try DDIMSchedule(steps: 50, eta: 1).samplingTimesteps.first, 981)
+        XCTAssertThrowsError(try DDIMSchedule(steps: 0, eta: 1))
+        XCTAssertThrowsError(try DDIMSchedule(steps: 600, eta: 1))
+    }
+
+    /// eta 0 gives σ = 0 everywhere, and a step needs no noise then.
+    func testEtaZeroIsDeterministic() throws {
+        let s = try DDIMSchedule(steps: 5, eta: 0)
+        XCTAssertTrue(s.sigmas.allSatisfy { $0 == 0 })
+        let x = Tensor(repeating: 0.5, shape: [1, 4, 1, 2, 2])
+        let r = try s.step(x: x, eps: x, index: 4, noise: nil)
+        // naive scalar: pred = (x − √(1−a)e)/√a/scale, x_prev = √a_prev·scale_prev·pred + √(1−a_prev)·e
+        let a = s.alphas[4], ap = s.alphasPrev[4]
+        let pred = (0.5 - (1 - a).squareRoot() * 0.5) / a.squareRoot() / s.scaleArr[4]
+        let xp = ap.squareRoot() * s.scaleArrPrev[4] * pred + (1 - ap).squareRoot() * 0.5
+        XCTAssertEqual(Double(r.predX0.data[0]), pred, accuracy: 1e-5 * abs(pred))
+        XCTAssertEqual(Double(r.xPrev.data[0]), xp, accuracy: 1e-5 * abs(xp))
+    }
+}

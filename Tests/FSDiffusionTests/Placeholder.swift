@@ -1,5 +1,0 @@
-import XCTest
-
-final class FSDiffusionTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class FSVideoTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
