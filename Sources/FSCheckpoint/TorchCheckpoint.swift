@@ -1,0 +1,107 @@
+import Foundation
+import FSTensor
+
+/// PyTorch's zip checkpoint format (`torch.save`, `.ckpt` / `.pt` / `.pth`): `<dir>/data.pkl` describes
+/// the objects, `<dir>/data/<key>` hold the raw little-endian storages. Tensors are strided views of
+/// storages (several may share one); they are materialised contiguous here.
+public enum TorchCheckpoint {
+    public static func read(data: Data, source: String) throws -> StateDict {
+        let zip = try ZipArchive(data: data, source: source)
+        guard let pkl = zip.names.first(where: { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }) else {
+            if zip.names.contains(where: { $0.hasSuffix("constants.pkl") || $0.contains("/code/") }) {
+                throw FSError("\(source): is a TorchScript archive, not a state-dict checkpoint")
+            }
+            throw FSError("\(source): zip archive has no data.pkl (not a PyTorch checkpoint)")
+        }
+        let root = String(pkl.dropLast("data.pkl".count))
+        if let bo = try? zip.contents(of: root + "byteorder"), String(decoding: bo, as: UTF8.self) != "little" {
+            throw FSError("\(source): big-endian checkpoints are not supported")
+        }
+        let top = try Unpickler(source: source).load(try zip.contents(of: pkl))
+        guard case .dict(var dict) = top else { throw FSError("\(source): checkpoint does not hold a dictionary") }
+        // Lightning / VideoCrafter checkpoints wrap the weights: {"state_dict": OrderedDict, "epoch": …}.
+        if let inner = dict.items.first(where: { if case .string("state_dict") = $0.key { return true }; return false }),
+           case .dict(let d) = inner.value {
+            dict = d
+        }
+        let sd = StateDict(source: source)
+        var storages: [String: Data] = [:]
+        for (k, v) in dict.items {
+            guard case .string(let key) = k, case .tensor(let view) = v else { continue }
+            let s = view.storage
+            let storage: Data
+            if let cached = storages[s.key] {
+                storage = cached
+            } else {
+                storage = try zip.contents(of: root + "data/" + s.key)
+                guard storage.count >= s.numel * s.dtype.byteSize else {
+                    throw FSError("\(source): storage \(s.key) holds \(storage.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
+                }
+                storages[s.key] = storage
+            }
+            sd[key] = try materialise(view, storage: storage, key: key, source: source)
+        }
+        return sd
+    }
+
+    /// Copies the strided view into a contiguous tensor (a slice when it already is contiguous).
+    static func materialise(_ v: Unpickler.TensorView, storage: Data, key: String, source: String) throws -> StoredTensor {
+        let es = v.storage.dtype.byteSize
+        var count = 1
+        for d in v.size {
+            let (m, o) = count.multipliedReportingOverflow(by: d)
+            guard !o else { throw FSError("\(source): tensor '\(key)' is too large") }
+            count = m
+        }
+        if count == 0 { return StoredTensor(dtype: v.storage.dtype, shape: v.size, bytes: Data()) }
+        var last = v.offset
+        for (d, s) in zip(v.size, v.stride) {
+            let (m, o) = (d - 1).multipliedReportingOverflow(by: s)
+            guard !o else { throw FSError("\(source): tensor '\(key)' has implausible strides") }
+            last += m
+        }
+        guard last < v.storage.numel, count <= v.storage.numel else {
+            throw FSError("\(source): tensor '\(key)' (offset \(v.offset), size \(v.size), stride \(v.stride)) reaches past its storage of \(v.storage.numel) elements")
+        }
+        let contiguous = Tensor.strides(of: v.size)
+        let base = storage.startIndex
+        if zip(v.size, zip(v.stride, contiguous)).allSatisfy({ $0.0 == 1 || $0.1.0 == $0.1.1 }) {
+            let start = base + v.offset * es
+            return StoredTensor(dtype: v.storage.dtype, shape: v.size, bytes: storage[start..<(start + count * es)])
+        }
+        var out = Data(count: count * es)
+        let rank = v.size.count
+        out.withUnsafeMutableBytes { dst in
+            storage.withUnsafeBytes { src in
+                var idx = [Int](repeating: 0, count: rank)
+                var off = v.offset
+                for i in 0..<count {
+                    (dst.baseAddress! + i * es).copyMemory(from: src.baseAddress! + off * es, byteCount: es)
+                    var a = rank - 1
+                    while a >= 0 {
+                        idx[a] += 1; off += v.stride[a]
+                        if idx[a] < v.size[a] { break }
+                        off -= v.stride[a] * v.size[a]; idx[a] = 0; a -= 1
+                    }
+                }
+            }
+        }
+        return StoredTensor(dtype: v.storage.dtype, shape: v.size, bytes: out)
+    }
+}
+
+/// The one entry point for checkpoint files: a PyTorch zip checkpoint or a safetensors file, told apart
+/// by their content, not their name.
+public enum Checkpoint {
+    public static func load(path: String) throws -> StateDict {
+        try load(data: try FileInput.map(path: path), source: path)
+    }
+
+    public static func load(data: Data, source: String = "<memory>") throws -> StateDict {
+        if ZipArchive.looksLikeZip(data) { return try TorchCheckpoint.read(data: data, source: source) }
+        if data.count >= 2 && data[data.startIndex] == 0x80 {
+            throw FSError("\(source): legacy (non-zip) PyTorch serialization is not supported; re-save with torch.save (PyTorch ≥ 1.6)")
+        }
+        return try SafeTensors.read(data: data, source: source)
+    }
+}
