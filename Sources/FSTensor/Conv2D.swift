@@ -57,8 +57,18 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int
                                        dh: dh, dw: dw, ow: ow, oy0: oy0, oy1: oy1, rows: rows, col: col)
                         }
                         if parallelIm2col { ParallelFor.run(kk, minChunk: 8, fill) } else { fill(0..<kk) }
+                        // GEMM into a compact tile (ldc = cols), then copy out with the bias: writing C
+                        // straight into the output with ldc = H'·W' (often a multiple of 4 KB) thrashes
+                        // cache sets.
+                        let ctile = col + kk * rowsPerTile * ow
                         BLAS.sgemm(transA: false, transB: false, m: o, n: cols, k: kk,
-                                   a: pwt.baseAddress!, lda: kk, b: col, ldb: cols, c: dst, ldc: plane)
+                                   a: pwt.baseAddress!, lda: kk, b: col, ldb: cols, c: ctile, ldc: cols)
+                        for oc in 0..<o {
+                            let b = biasData?[oc] ?? 0
+                            let s = ctile + oc * cols, d = dst + oc * plane
+                            for j in 0..<cols { d[j] = s[j] + b }
+                        }
+                        return
                     }
                     if let biasData {
                         for oc in 0..<o {
@@ -68,7 +78,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int
                         }
                     }
                 }
-                let scratchCount = pointwise ? 0 : kk * rowsPerTile * ow
+                let scratchCount = pointwise ? 0 : (kk + o) * rowsPerTile * ow
                 if items >= workers && workers > 1 {
                     BLAS.withSingleThread {
                         ParallelFor.run(items) { range in

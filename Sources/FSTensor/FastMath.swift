@@ -5,7 +5,9 @@ typealias FloatV = SIMD16<Float>
 
 @inline(__always)
 func fastExp(_ xIn: FloatV) -> FloatV {
-    let x = xIn.clamped(lowerBound: FloatV(repeating: -87.33654), upperBound: FloatV(repeating: 88.37626))
+    let lo = FloatV(repeating: -87.33654), hi = FloatV(repeating: 88.37626)
+    var x = xIn.replacing(with: lo, where: xIn .< lo)
+    x = x.replacing(with: hi, where: x .> hi)
     // n = round(x·log2 e) through the 1.5·2²³ magic constant (round-to-nearest without a rounding op).
     let magic = FloatV(repeating: 12582912.0)
     let t = x * 1.44269504088896341 + magic
@@ -54,7 +56,8 @@ func rowMaximum(_ row: UnsafePointer<Float>, _ n: Int) -> Float {
     var acc = FloatV(repeating: -.infinity)
     var j = 0
     while j + 16 <= n {
-        acc = pointwiseMax(acc, raw.loadUnaligned(fromByteOffset: j * 4, as: FloatV.self))
+        let v = raw.loadUnaligned(fromByteOffset: j * 4, as: FloatV.self)
+        acc = acc.replacing(with: v, where: v .> acc)
         j += 16
     }
     var m = acc.max()

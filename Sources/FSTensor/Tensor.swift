@@ -26,8 +26,10 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
     /// A tensor whose storage is filled by `body` (uninitialised memory of `count` floats).
     public init(shape: [Int], unsafeUninitialized body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         let n = shape.reduce(1, *)
+        _ = allocatorConfigured
         self.shape = shape
         self.data = [Float](unsafeUninitializedCapacity: n) { buf, initialized in
+            adviseHugePages(buf)
             body(buf)
             initialized = n
         }

@@ -16,11 +16,18 @@ struct BenchOpsCommand: ParsableCommand {
     @Option(help: "Timed runs per case (the best is reported).")
     var repeats: Int = 2
 
+    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, attention (comma-separated).")
+    var only: String?
+
+    @Flag(help: "Measure process CPU time instead of wall time (for single-thread runs on a busy machine).")
+    var cpuTime = false
+
     @Flag(help: "Skip the largest cases (80x128 conv, N = 10240 attention).")
     var quick = false
 
     func run() throws {
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
+        Benchmark.measureCPUTime = cpuTime
         print("fsvideo bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), OpenBLAS threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(pad("case", 46) + pad("time", 12, left: true) + pad("GFLOP/s", 10, left: true) + pad("of sgemm", 10, left: true))
@@ -34,8 +41,11 @@ struct BenchOpsCommand: ParsableCommand {
         }
         report("raw cblas_sgemm 2048³ (baseline)", seconds: 2 * pow(2048, 3) / baseline / 1e9, flops: 2 * pow(2048, 3))
 
+        let groups = only.map { Set($0.split(separator: ",").map { $0.lowercased() }) }
+        func wanted(_ g: String) -> Bool { groups?.contains(g) ?? true }
+
         // GEMM through the tensor API: a UNet feed-forward projection (16 frames × 2560 tokens, 320 → 1280).
-        do {
+        if wanted("gemm") {
             let x = Benchmark.randomTensor([16 * 2560, 320], seed: 1)
             let w = Benchmark.randomTensor([1280, 320], seed: 2, scale: 0.05)
             let b = Benchmark.randomTensor([1280], seed: 3)
@@ -44,7 +54,7 @@ struct BenchOpsCommand: ParsableCommand {
         }
 
         // conv2d 3×3, 320 → 320, 16 frames.
-        for (h, w) in quick ? [(40, 64)] : [(40, 64), (80, 128)] {
+        for (h, w) in quick ? [(40, 64)] : [(40, 64), (80, 128)] where wanted("conv") {
             let x = Benchmark.randomTensor([16, 320, h, w], seed: 4)
             let wt = Benchmark.randomTensor([320, 320, 3, 3], seed: 5, scale: 0.02)
             let b = Benchmark.randomTensor([320], seed: 6)
@@ -55,7 +65,7 @@ struct BenchOpsCommand: ParsableCommand {
         }
 
         // Temporal conv (k = 3 over 16 frames), as in every ResBlock's TemporalConvBlock.
-        do {
+        if wanted("temporal") {
             let x = Benchmark.randomTensor([1, 320, 16, 40, 64], seed: 7)
             let wt = Benchmark.randomTensor([320, 320, 3, 1, 1], seed: 8, scale: 0.02)
             let t = Benchmark.bestSeconds(repeats: repeats) { _ = temporalConv(x, weight: wt, bias: nil, padding: 1) }
@@ -63,7 +73,7 @@ struct BenchOpsCommand: ParsableCommand {
         }
 
         // GroupNorm (32 groups, eps 1e-6) — memory bound: report bandwidth.
-        for (h, w) in [(40, 64), (80, 128)] {
+        for (h, w) in [(40, 64), (80, 128)] where wanted("groupnorm") {
             let x = Benchmark.randomTensor([1, 320, 16, h, w], seed: 9)
             let g = Benchmark.randomTensor([320], seed: 10), b = Benchmark.randomTensor([320], seed: 11)
             let t = Benchmark.bestSeconds(repeats: repeats) { _ = groupNorm(x, groups: 32, weight: g, bias: b, eps: 1e-6) }
@@ -72,7 +82,7 @@ struct BenchOpsCommand: ParsableCommand {
         }
 
         // Attention: 5 heads × d 64 (320 channels), self-attention over N tokens.
-        for n in quick ? [2560] : [2560, 10240] {
+        for n in quick ? [2560] : [2560, 10240] where wanted("attention") {
             let q = Benchmark.randomTensor([1, n, 320], seed: 12), k = Benchmark.randomTensor([1, n, 320], seed: 13)
             let v = Benchmark.randomTensor([1, n, 320], seed: 14)
             MemoryStats.resetPeakRSS()
