@@ -160,6 +160,25 @@ final class VideoRoundTripTests: XCTestCase {
         XCTAssertEqual(ids(small), Array(0..<20))
         o.startTime = 5
         XCTAssertThrowsError(try VideoReader.read(path, options: o))
+        // Explicit indices, and the streaming form reporting source indices.
+        o = VideoReadOptions()
+        o.frameIndices = [2, 7, 19]
+        XCTAssertEqual(ids(try VideoReader.read(path, options: o)), [2, 7, 19])
+        o = VideoReadOptions()
+        o.stride = 4
+        var seen: [Int] = []
+        try VideoReader.forEachFrame(path, options: o) { frame, index in
+            XCTAssertEqual(frame.count, 1)
+            XCTAssertEqual(ids(frame), [index])
+            seen.append(index)
+        }
+        XCTAssertEqual(seen, [0, 4, 8, 12, 16])
+        XCTAssertEqual(try VideoReader.countFrames(path), 20)
+        // A contact sheet straight from the file decodes the same frames as one from memory.
+        let fromFile = try ContactSheet(video: path, count: 5)
+        let fromMemory = try ContactSheet(frames: try VideoReader.read(path), count: 5)
+        XCTAssertEqual(fromFile.frameIndices, [0, 5, 10, 14, 19])
+        XCTAssertEqual(fromFile.pixels, fromMemory.pixels)
     }
 
     /// Rotation metadata is written and honoured on reading (as players display it).
