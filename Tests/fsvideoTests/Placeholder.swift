@@ -1,5 +1,0 @@
-import XCTest
-
-final class fsvideoTestsPlaceholder: XCTestCase {
-    func testTargetBuilds() { XCTAssertTrue(true) }
-}
