@@ -36,44 +36,48 @@ public enum EvalConv {
                                         1, wp.baseAddress!, Int32(k), xb, Int32(t * h * w), 0, ob, Int32(t * h * w))
                             continue
                         }
-                        let chunk = Swift.max(1, Swift.min(to, scratchFloats / Swift.max(1, k * hw)))
-                        var col = [Float](repeating: 0, count: k * chunk * hw)
-                        var t0 = 0
-                        while t0 < to {
-                            let ct = Swift.min(chunk, to - t0)
-                            let cols = ct * hw
+                        // Chunks of whole output rows (unit u = t·H' + y), so scratch stays ≤ scratchFloats.
+                        let units = to * ho
+                        let chunk = Swift.max(1, Swift.min(units, scratchFloats / Swift.max(1, k * wo)))
+                        var col = [Float](unsafeUninitializedCapacity: k * chunk * wo) { _, n in n = k * chunk * wo }
+                        var u0 = 0
+                        while u0 < units {
+                            let cu = Swift.min(chunk, units - u0)
+                            let cols = cu * wo
                             col.withUnsafeMutableBufferPointer { cp in
                                 let cpp = cp.baseAddress!
                                 ParallelFor.run(k, minChunk: 8) { rows in
                                     for r in rows {
                                         let dw = r % kw, dh = (r / kw) % kh, dt = (r / (kw * kh)) % kt, ci = r / (kw * kh * kt)
                                         let dst = cpp + r * cols
-                                        for tl in 0..<ct {
-                                            let ti = (t0 + tl) * stride[0] - padFront[0] + dt
-                                            let drow = dst + tl * hw
-                                            if ti < 0 || ti >= t {
-                                                drow.update(repeating: 0, count: hw); continue
+                                        let sw = stride[2], off = dw - padFront[2]
+                                        // Output columns whose input column is inside the frame.
+                                        let xLo = off >= 0 ? 0 : (-off + sw - 1) / sw
+                                        let xHi = Swift.min(wo, (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0)
+                                        for ul in 0..<cu {
+                                            let u = u0 + ul, ot = u / ho, y = u % ho
+                                            let ti = ot * stride[0] - padFront[0] + dt
+                                            let hi = y * stride[1] - padFront[1] + dh
+                                            let d = dst + ul * wo
+                                            if ti < 0 || ti >= t || hi < 0 || hi >= h || xLo >= xHi {
+                                                d.update(repeating: 0, count: wo); continue
                                             }
-                                            let src = xb + (ci * t + ti) * h * w
-                                            for y in 0..<ho {
-                                                let hi = y * stride[1] - padFront[1] + dh
-                                                let d = drow + y * wo
-                                                if hi < 0 || hi >= h { d.update(repeating: 0, count: wo); continue }
-                                                let s = src + hi * w
-                                                let sw = stride[2], off = dw - padFront[2]
-                                                for xo in 0..<wo {
-                                                    let wi = xo * sw + off
-                                                    d[xo] = (wi >= 0 && wi < w) ? s[wi] : 0
-                                                }
+                                            let s = xb + ((ci * t + ti) * h + hi) * w + off
+                                            if xLo > 0 { d.update(repeating: 0, count: xLo) }
+                                            if sw == 1 {
+                                                (d + xLo).update(from: s + xLo, count: xHi - xLo)
+                                            } else {
+                                                for xo in xLo..<xHi { d[xo] = s[xo * sw] }
                                             }
+                                            if xHi < wo { (d + xHi).update(repeating: 0, count: wo - xHi) }
                                         }
                                     }
                                 }
                                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(cols), Int32(k),
                                             1, wp.baseAddress!, Int32(k), cpp, Int32(cols), 0,
-                                            ob + t0 * hw, Int32(to * hw))
+                                            ob + u0 * wo, Int32(to * hw))
                             }
-                            t0 += ct
+                            u0 += cu
                         }
                     }
                 }

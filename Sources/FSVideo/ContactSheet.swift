@@ -21,9 +21,32 @@ public struct ContactSheet {
     public init(frames: Frames, count: Int = 16, columns: Int? = nil, tileWidth: Int? = nil) throws {
         guard frames.count > 0 else { throw FSError("contact sheet: the clip has no frames") }
         guard count >= 1 else { throw FSError("contact sheet: frame count must be ≥ 1, got \(count)") }
+        let indices = Self.evenlySpaced(count: count, of: frames.count)
+        try self.init(tiles: frames.selecting(indices), indices: indices, columns: columns, tileWidth: tileWidth)
+    }
+
+    /// The sheet of a video file or frame folder, decoding only the frames shown.
+    public init(video path: String, count: Int = 16, columns: Int? = nil, tileWidth: Int? = nil) throws {
+        guard count >= 1 else { throw FSError("contact sheet: frame count must be ≥ 1, got \(count)") }
+        let info = try VideoReader.info(path)
+        let total = info.frameCountIsExact ? info.frameCount : try VideoReader.countFrames(path)
+        var options = VideoReadOptions()
+        options.frameIndices = Self.evenlySpaced(count: count, of: total)
+        var tiles: Frames? = nil
+        var indices: [Int] = []
+        try VideoReader.forEachFrame(path, options: options) { frame, index in
+            if tiles == nil { tiles = Frames(count: 0, height: frame.height, width: frame.width, pixels: []) }
+            tiles!.append(frame: frame.pixels)
+            indices.append(index)
+        }
+        try self.init(tiles: tiles!, indices: indices, columns: columns, tileWidth: tileWidth)
+    }
+
+    /// Lays out `tiles` (frame k labelled with source index indices[k] + 1).
+    init(tiles frames: Frames, indices: [Int], columns: Int?, tileWidth: Int?) throws {
         if let c = columns, c < 1 { throw FSError("contact sheet: columns must be ≥ 1, got \(c)") }
         if let w = tileWidth, w < 8 || w > 4096 { throw FSError("contact sheet: tile width must be 8…4096, got \(w)") }
-        let indices = Self.evenlySpaced(count: count, of: frames.count)
+        precondition(frames.count == indices.count && frames.count > 0)
         let cols = columns.map { min($0, indices.count) } ?? Int(Double(indices.count).squareRoot().rounded(.up))
         let rows = (indices.count + cols - 1) / cols
         let tw = tileWidth ?? min(frames.width, 256)
@@ -34,7 +57,7 @@ public struct ContactSheet {
         var img = [UInt8](repeating: 32, count: width * height * 3)
         let scale = max(1, th / 48)
         for (k, idx) in indices.enumerated() {
-            let tile = try RGBImage.resize(frames.frame(idx), width: frames.width, height: frames.height,
+            let tile = try RGBImage.resize(frames.frame(k), width: frames.width, height: frames.height,
                                            toWidth: tw, toHeight: th, interpolation: .area)
             let ox = gap + (k % cols) * (tw + gap), oy = gap + (k / cols) * (th + gap)
             for y in 0..<th {

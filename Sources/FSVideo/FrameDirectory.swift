@@ -30,37 +30,37 @@ struct FrameDirectory {
                          duration: Double(files.count) / fps.value, codec: i.codec, container: "directory", rotation: 0)
     }
 
-    func read(options: VideoReadOptions) throws -> Frames {
+    func forEachFrame(options: VideoReadOptions, _ body: (Frames, Int) throws -> Void) throws {
         let fps = options.directoryFPS.value
-        var selected: [String] = []
+        let wanted = options.frameIndices.map(Set.init)
+        var selected: [(String, Int)] = []
         var inWindow = 0
         for (i, f) in files.enumerated() {
             let t = Double(i) / fps
             if let s = options.startTime, t < s - 1e-6 { continue }
             if let e = options.endTime, t >= e - 1e-6 { break }
             defer { inWindow += 1 }
-            if inWindow % options.stride == 0 { selected.append(f) }
+            if inWindow % options.stride == 0, wanted?.contains(i) ?? true { selected.append((f, i)) }
             if let m = options.maxFrames, selected.count >= m { break }
         }
-        guard !selected.isEmpty else { throw FSError("\(path): no frames in the selected time range") }
-        var frames: Frames? = nil
+        guard !selected.isEmpty else { throw FSError("\(path): no frames in the selected range (the folder has \(files.count))") }
+        var size: (w: Int, h: Int)? = nil
         var one = VideoReadOptions()
         one.maxFrames = 1
         one.interpolation = options.interpolation
         one.size = options.size
-        for f in selected {
+        for (f, i) in selected {
             let image: Frames
             do {
                 image = try VideoReader.read(f, options: one)
             } catch let e as FSError {
                 throw FSError("\(path): frame \(e.message)")
             }
-            if frames == nil { frames = Frames(count: 0, height: image.height, width: image.width, pixels: []) }
-            guard image.width == frames!.width, image.height == frames!.height else {
-                throw FSError("\(f): is \(image.width)x\(image.height) but the first frame is \(frames!.width)x\(frames!.height); pass an output size")
+            if size == nil { size = (image.width, image.height) }
+            guard image.width == size!.w, image.height == size!.h else {
+                throw FSError("\(f): is \(image.width)x\(image.height) but the first frame is \(size!.w)x\(size!.h); pass an output size")
             }
-            frames!.append(frame: image.frame(0))
+            try body(image, i)
         }
-        return frames!
     }
 }

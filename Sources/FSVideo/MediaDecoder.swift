@@ -81,17 +81,6 @@ final class MediaDecoder {
     var stream: UnsafeMutablePointer<AVStream> { fmt!.pointee.streams[Int(streamIndex)]! }
     var codecContext: UnsafeMutablePointer<AVCodecContext> { dec! }
 
-    /// Seeks (backwards, to a key frame) near `seconds`; returns false when the container cannot seek.
-    func seek(to seconds: Double) -> Bool {
-        let st = stream
-        let tb = st.pointee.time_base
-        var ts = Int64((seconds * Double(tb.den) / Double(tb.num)).rounded(.down))
-        if st.pointee.start_time != LibAV.noPTS { ts += st.pointee.start_time }
-        guard av_seek_frame(fmt, streamIndex, ts, AVSEEK_FLAG_BACKWARD) >= 0 else { return false }
-        avcodec_flush_buffers(dec)
-        return true
-    }
-
     /// Decodes frames in order and hands each to `body` with its presentation time in seconds
     /// (relative to the stream start; nil when unknown). `body` returns false to stop.
     /// Returns the number of corrupt packets or decode errors skipped.

@@ -62,36 +62,64 @@ public enum PNGWriter {
     public static func dumpFrames(_ frames: Frames, to dir: String, every: Int = 1) throws -> [String] {
         guard every >= 1 else { throw FSError("frame step must be ≥ 1, got \(every)") }
         guard frames.count > 0 else { throw FSError("\(dir): no frames to write") }
+        let dumper = try FrameDumper(directory: dir, frameCount: frames.count)
+        do {
+            for i in stride(from: 0, to: frames.count, by: every) {
+                try dumper.write(frames.frame(i), width: frames.width, height: frames.height, index: i)
+            }
+        } catch {
+            dumper.removeWritten()
+            throw error
+        }
+        return dumper.written
+    }
+
+}
+
+/// Writes frames one by one as `<dir>/0001.png …` (1-based source frame numbers), remembering what it
+/// wrote so a failed dump can be undone.
+public final class FrameDumper {
+    public let directory: String
+    public let digits: Int
+    public private(set) var written: [String] = []
+    private var createdDirectory = false
+
+    /// Creates `directory` when missing; `frameCount` (possibly an estimate) sets the number width (≥ 4).
+    public init(directory dir: String, frameCount: Int) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) {
             guard isDir.boolValue else { throw FSError("\(dir): exists and is not a directory") }
         } else {
-            do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            } catch {
-                throw FSError("\(dir): cannot create the directory (\(Self.reason(error)))")
+            if mkdir(dir, 0o755) != 0 {
+                let e = errno
+                if e == ENOENT, (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)) != nil {
+                    // created with its missing parents
+                } else {
+                    throw FSError("\(dir): cannot create the directory (\(String(cString: strerror(e))))")
+                }
             }
+            createdDirectory = true
         }
-        let digits = max(4, String(frames.count).count)
-        var written: [String] = []
-        do {
-            for i in stride(from: 0, to: frames.count, by: every) {
-                let name = String(repeating: "0", count: max(0, digits - String(i + 1).count)) + String(i + 1) + ".png"
-                let p = (dir as NSString).appendingPathComponent(name)
-                try write(rgb: frames.frame(i), width: frames.width, height: frames.height, to: p)
-                written.append(p)
-            }
-        } catch {
-            for p in written { unlink(p) }
-            throw error
-        }
-        return written
+        directory = dir
+        digits = max(4, String(max(frameCount, 1)).count)
     }
 
-    static func reason(_ error: Error) -> String {
-        if let e = error as NSError?, let u = e.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(u.code)))
-        }
-        return error.localizedDescription
+    /// The path of 0-based frame `index`.
+    public func path(index: Int) -> String {
+        let n = String(index + 1)
+        return (directory as NSString).appendingPathComponent(String(repeating: "0", count: max(0, digits - n.count)) + n + ".png")
+    }
+
+    public func write<C: Collection>(_ rgb: C, width: Int, height: Int, index: Int) throws where C.Element == UInt8 {
+        let p = path(index: index)
+        try PNGWriter.write(rgb: rgb, width: width, height: height, to: p)
+        written.append(p)
+    }
+
+    /// Deletes every file this dumper wrote (and the directory, if it created it and it is now empty).
+    public func removeWritten() {
+        for p in written { unlink(p) }
+        written.removeAll()
+        if createdDirectory { rmdir(directory) }
     }
 }

@@ -22,7 +22,9 @@ final class RGBConverter {
     func convert(_ frame: UnsafeMutablePointer<AVFrame>, width: Int, height: Int, into dest: inout [UInt8], path: String) throws {
         let srcFmt = AVPixelFormat(rawValue: frame.pointee.format)
         let sw = frame.pointee.width, sh = frame.pointee.height
-        guard sw > 0, sh > 0 else { throw FSError("\(path): decoded a frame of size \(sw)x\(sh)") }
+        guard sw > 0, sh > 0, sw <= 16384, sh <= 16384, width <= 16384, height <= 16384 else {
+            throw FSError("\(path): frame size \(sw)x\(sh) → \(width)x\(height) is outside 1…16384 pixels per side")
+        }
         sws = sws_getCachedContext(sws, sw, sh, srcFmt, Int32(width), Int32(height), AV_PIX_FMT_RGB24, flags, nil, nil, nil)
         guard let sws else {
             throw FSError("\(path): cannot convert \(LibAV.pixelFormatName(srcFmt)) frames to RGB")

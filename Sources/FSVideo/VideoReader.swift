@@ -33,6 +33,8 @@ public struct VideoReadOptions: Sendable {
     public var stride: Int = 1
     /// Stop after this many kept frames.
     public var maxFrames: Int? = nil
+    /// Keep only these 0-based source frame indices (applied after the time window and stride).
+    public var frameIndices: [Int]? = nil
     /// Apply the rotation metadata (as players do).
     public var honorRotation: Bool = true
     /// Frame rate given to a folder of images.
@@ -48,6 +50,9 @@ public struct VideoReadOptions: Sendable {
         }
         if let s = startTime, !(s.isFinite && s >= 0) { throw FSError("\(path): invalid start time \(s)") }
         if let e = endTime, !(e.isFinite && e > (startTime ?? 0)) { throw FSError("\(path): end time must be after the start time") }
+        if let ix = frameIndices, ix.isEmpty || ix.contains(where: { $0 < 0 }) {
+            throw FSError("\(path): frame indices must be a non-empty list of indices ≥ 0")
+        }
         guard directoryFPS.isValid else { throw FSError("\(path): invalid frame rate \(directoryFPS)") }
     }
 }
@@ -64,53 +69,83 @@ public enum VideoReader {
 
     /// Decodes the selected frames.
     public static func read(_ path: String, options: VideoReadOptions = VideoReadOptions()) throws -> Frames {
+        var frames: Frames? = nil
+        try forEachFrame(path, options: options) { frame, _ in
+            if frames == nil { frames = Frames(count: 0, height: frame.height, width: frame.width, pixels: []) }
+            frames!.append(frame: frame.pixels)
+        }
+        return frames!
+    }
+
+    /// Decodes the selected frames one at a time (memory stays at one frame), handing each to `body` as a
+    /// one-frame clip with its 0-based source frame index. Frames are decoded from the start of the file;
+    /// the time window and stride count frames in decoding order.
+    public static func forEachFrame(_ path: String, options: VideoReadOptions = VideoReadOptions(),
+                                    _ body: (Frames, Int) throws -> Void) throws {
         try options.validate(path)
-        if isDirectory(path) { return try FrameDirectory(path: path).read(options: options) }
+        if isDirectory(path) { return try FrameDirectory(path: path).forEachFrame(options: options, body) }
         let d = try MediaDecoder(path: path)
         let info = info(of: d)
         let rotation = options.honorRotation ? info.rotation : 0
         // Size swscale produces, in the stored orientation.
         let target: (w: Int, h: Int)? = options.size.map { rotation % 180 == 0 ? ($0.width, $0.height) : ($0.height, $0.width) }
         let converter = RGBConverter(interpolation: options.interpolation)
-        var frames: Frames? = nil
+        var first: (w: Int, h: Int)? = nil
+        var kept = 0
         var inWindow = 0
         var decodedAny = false
         var stoppedEarly = false
-        if let s = options.startTime, s > 0 { _ = d.seek(to: s) }
         var decodedIndex = 0
+        let wanted = options.frameIndices.map(Set.init)
+        let lastWanted = options.frameIndices?.max()
         let fps = info.fps.isValid ? info.fps.value : 0
         let problems = try d.decode { frame, pts in
             decodedAny = true
-            let t = pts ?? (fps > 0 ? Double(decodedIndex) / fps : Double(decodedIndex))
+            let index = decodedIndex
+            let t = pts ?? (fps > 0 ? Double(index) / fps : Double(index))
             decodedIndex += 1
             if let s = options.startTime, t < s - 1e-6 { return true }
             if let e = options.endTime, t >= e - 1e-6 { stoppedEarly = true; return false }
             defer { inWindow += 1 }
             guard inWindow % options.stride == 0 else { return true }
+            if let wanted {
+                guard wanted.contains(index) else { return true }
+            }
             let (w, h) = target ?? (Int(frame.pointee.width), Int(frame.pointee.height))
             var rgb = [UInt8]()
             try converter.convert(frame, width: w, height: h, into: &rgb, path: path)
             let rotated = RGBImage.rotate(rgb[...], width: w, height: h, clockwise: rotation)
-            if frames == nil { frames = Frames(count: 0, height: rotated.height, width: rotated.width, pixels: []) }
-            guard rotated.width == frames!.width, rotated.height == frames!.height else {
-                throw FSError("\(path): frame size changes mid-stream (\(frames!.width)x\(frames!.height) → \(rotated.width)x\(rotated.height)); pass an output size")
+            if first == nil { first = (rotated.width, rotated.height) }
+            guard rotated.width == first!.w, rotated.height == first!.h else {
+                throw FSError("\(path): frame size changes mid-stream (\(first!.w)x\(first!.h) → \(rotated.width)x\(rotated.height)); pass an output size")
             }
-            frames!.append(frame: rotated.bytes)
-            if let m = options.maxFrames, frames!.count >= m { stoppedEarly = true; return false }
+            try body(Frames(count: 1, height: rotated.height, width: rotated.width, pixels: rotated.bytes), index)
+            kept += 1
+            if let m = options.maxFrames, kept >= m { stoppedEarly = true; return false }
+            if let lastWanted, index >= lastWanted { stoppedEarly = true; return false }
             return true
         }
         guard decodedAny else {
             if problems > 0 { throw FSError("\(path): video data is corrupt or truncated; no frame could be decoded") }
             throw FSError("\(path): contains no video frames")
         }
-        guard let result = frames, result.count > 0 else {
-            throw FSError("\(path): no frames in the selected time range")
+        guard kept > 0 else {
+            throw FSError("\(path): no frames in the selected range (the video has \(decodedIndex))")
         }
-        // A container that indexes its frames (MP4/MOV) tells how many there should be: fewer means truncation.
-        if !stoppedEarly, options.startTime == nil, info.frameCountIsExact, decodedIndex < info.frameCount, problems > 0 {
+        // A container that indexes its frames (MP4/MOV) tells how many there should be: fewer means damage.
+        if !stoppedEarly, info.frameCountIsExact, decodedIndex < info.frameCount, problems > 0 {
             throw FSError("\(path): video is truncated or corrupt (decoded \(decodedIndex) of \(info.frameCount) frames)")
         }
-        return result
+    }
+
+    /// Counts the frames by decoding them (exact for any container; no colour conversion).
+    public static func countFrames(_ path: String) throws -> Int {
+        if isDirectory(path) { return try FrameDirectory(path: path).files.count }
+        let d = try MediaDecoder(path: path)
+        var n = 0
+        try d.decode { _, _ in n += 1; return true }
+        guard n > 0 else { throw FSError("\(path): contains no video frames") }
+        return n
     }
 
     static func isDirectory(_ path: String) -> Bool {

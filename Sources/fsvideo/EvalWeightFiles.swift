@@ -49,10 +49,7 @@ enum EvalWeightFiles {
     }
 
     /// Reads a state dict from `.safetensors` or a torch zip checkpoint (`.pt`, `.pth`, `.ckpt`).
-    static func read(_ path: String) throws -> StateDict {
-        if path.lowercased().hasSuffix(".safetensors") { return try SafeTensors.read(path: path) }
-        return try TorchCheckpointBridge.read(path: path)
-    }
+    static func read(_ path: String) throws -> StateDict { try Checkpoint.load(path: path) }
 
     static func loadI3D(_ path: String) throws -> I3D {
         if isTorchScript(path) || (path as NSString).lastPathComponent == "i3d_torchscript.pt" {

@@ -25,14 +25,25 @@ struct FramesCommand: ParsableCommand {
 
     func run() throws {
         guard every >= 1 else { throw FSError("--every must be ≥ 1, got \(every)") }
+        if let m = max, m < 1 { throw FSError("--max must be ≥ 1, got \(m)") }
         var options = VideoReadOptions()
-        if let m = max { options.maxFrames = m }
+        options.stride = every
+        options.maxFrames = max
         if let s = size { options.size = try parseSize(s, flag: "--size") }
-        // Read every frame up to --max·--every, then keep every N-th so file numbers match source frames.
-        if let m = max { options.maxFrames = (m - 1) * every + 1 }
-        let frames = try VideoReader.read(video, options: options)
-        let paths = try PNGWriter.dumpFrames(frames, to: out, every: every)
-        print("wrote \(paths.count) frames (\(frames.width)x\(frames.height)) to \(out)")
+        let info = try VideoReader.info(video)
+        let dumper = try FrameDumper(directory: out, frameCount: info.frameCount)
+        var shape = (0, 0)
+        do {
+            // One frame in memory at a time; numbers are source frame numbers (with --every 2: 0001, 0003 …).
+            try VideoReader.forEachFrame(video, options: options) { frame, index in
+                try dumper.write(frame.pixels, width: frame.width, height: frame.height, index: index)
+                shape = (frame.width, frame.height)
+            }
+        } catch {
+            dumper.removeWritten()
+            throw error
+        }
+        print("wrote \(dumper.written.count) frames (\(shape.0)x\(shape.1)) to \(out)")
     }
 }
 

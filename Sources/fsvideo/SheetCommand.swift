@@ -25,8 +25,7 @@ struct SheetCommand: ParsableCommand {
 
     func run() throws {
         guard count >= 1 else { throw FSError("--count must be ≥ 1, got \(count)") }
-        let frames = try VideoReader.read(video)
-        let sheet = try ContactSheet(frames: frames, count: count, columns: columns, tileWidth: tileWidth)
+        let sheet = try ContactSheet(video: video, count: count, columns: columns, tileWidth: tileWidth)
         try sheet.writePNG(to: out)
         print("wrote \(out) (\(sheet.width)x\(sheet.height), frames \(sheet.frameIndices.map { String($0 + 1) }.joined(separator: " ")))")
     }

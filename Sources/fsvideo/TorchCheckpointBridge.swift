@@ -2,9 +2,8 @@ import Foundation
 import FSCheckpoint
 import FSTensor
 
-/// Reads a PyTorch zip checkpoint (`.pt`, `.pth`, `.ckpt`) through FSCheckpoint for `fsvideo eval`.
+/// Reads a PyTorch zip checkpoint (`.pt`, `.pth`, `.ckpt`) through FSCheckpoint (kept for callers that
+/// predate `Checkpoint.load`, which tells the formats apart by content).
 enum TorchCheckpointBridge {
-    static func read(path: String) throws -> StateDict {
-        throw FSError("\(path): reading PyTorch checkpoints is not available in this build yet; convert it to .safetensors")
-    }
+    static func read(path: String) throws -> StateDict { try Checkpoint.load(path: path) }
 }

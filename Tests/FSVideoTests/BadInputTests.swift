@@ -135,8 +135,8 @@ final class BadInputTests: XCTestCase {
         setrlimit(Int32(RLIMIT_FSIZE.rawValue), &old)
         signal(SIGXFSZ, oldHandler)
         XCTAssertEqual(openFDs(), before, "file descriptors leaked")
-        XCTAssertEqual(listing(dir), ["frames"])
-        XCTAssertEqual(listing("\(dir)/frames"), [], "partial frames left behind")
+        // The frames folder this dump created is gone again, with the frames it managed to write.
+        XCTAssertEqual(listing(dir), [], "partial output left behind")
 
         // tmpfs of 64 KiB (needs CAP_SYS_ADMIN; skipped quietly otherwise).
         let mnt = "\(dir)/tmpfs"

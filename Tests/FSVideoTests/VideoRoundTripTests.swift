@@ -101,6 +101,20 @@ final class VideoRoundTripTests: XCTestCase {
         let s10 = try FileManager.default.attributesOfItem(atPath: "\(dir)/crf10.mp4")[.size] as! Int
         XCTAssertLessThan(s40, s10)
 
+        // Without an H.264 encoder, MP4 falls back to MPEG-4 Part 2 with a warning.
+        let log = WarningLog()
+        var fb = VideoWriterOptions(); fb.warn = { log.add($0) }
+        VideoWriter.hideH264ForTesting = true
+        defer { VideoWriter.hideH264ForTesting = false }
+        let fallback = try VideoWriter.write(clip, to: "\(dir)/fallback.mp4", options: fb)
+        VideoWriter.hideH264ForTesting = false
+        XCTAssertEqual(fallback.encoder, "mpeg4")
+        XCTAssertEqual(fallback.warnings.count, 1)
+        XCTAssertEqual(log.messages, fallback.warnings)
+        XCTAssertTrue(log.messages.first?.contains("MPEG-4 Part 2") ?? false)
+        XCTAssertEqual(try ffprobeStream("\(dir)/fallback.mp4")["codec_name"] as? String, "mpeg4")
+        XCTAssertGreaterThanOrEqual(psnr(try VideoReader.read("\(dir)/fallback.mp4"), clip), 30)
+
         var m = VideoWriterOptions(); m.encoder = "mpeg4"
         let summary = try VideoWriter.write(clip, to: "\(dir)/part2.mp4", options: m)
         XCTAssertEqual(summary.encoder, "mpeg4")
@@ -160,6 +174,25 @@ final class VideoRoundTripTests: XCTestCase {
         XCTAssertEqual(ids(small), Array(0..<20))
         o.startTime = 5
         XCTAssertThrowsError(try VideoReader.read(path, options: o))
+        // Explicit indices, and the streaming form reporting source indices.
+        o = VideoReadOptions()
+        o.frameIndices = [2, 7, 19]
+        XCTAssertEqual(ids(try VideoReader.read(path, options: o)), [2, 7, 19])
+        o = VideoReadOptions()
+        o.stride = 4
+        var seen: [Int] = []
+        try VideoReader.forEachFrame(path, options: o) { frame, index in
+            XCTAssertEqual(frame.count, 1)
+            XCTAssertEqual(ids(frame), [index])
+            seen.append(index)
+        }
+        XCTAssertEqual(seen, [0, 4, 8, 12, 16])
+        XCTAssertEqual(try VideoReader.countFrames(path), 20)
+        // A contact sheet straight from the file decodes the same frames as one from memory.
+        let fromFile = try ContactSheet(video: path, count: 5)
+        let fromMemory = try ContactSheet(frames: try VideoReader.read(path), count: 5)
+        XCTAssertEqual(fromFile.frameIndices, [0, 5, 10, 14, 19])
+        XCTAssertEqual(fromFile.pixels, fromMemory.pixels)
     }
 
     /// Rotation metadata is written and honoured on reading (as players display it).
