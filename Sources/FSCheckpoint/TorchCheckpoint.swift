@@ -102,6 +102,9 @@ public enum Checkpoint {
         if data.count >= 2 && data[data.startIndex] == 0x80 {
             throw FSError("\(source): legacy (non-zip) PyTorch serialization is not supported; re-save with torch.save (PyTorch ≥ 1.6)")
         }
+        if data.count < 9 || data[data.startIndex + 8] != UInt8(ascii: "{") {
+            throw FSError("\(source): not a checkpoint file (neither a PyTorch zip checkpoint nor safetensors)")
+        }
         return try SafeTensors.read(data: data, source: source)
     }
 }

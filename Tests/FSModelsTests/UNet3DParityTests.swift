@@ -21,6 +21,31 @@ final class UNet3DParityTests: XCTestCase {
         XCTAssertTrue(report.passed, "first divergence: \(report.firstFailure?.name ?? "-")")
     }
 
+    /// tiny_vc2.ckpt holds the same UNet with float16 weights (README §8): the model built from it equals the
+    /// fixture model with its float32 weights rounded to float16, and stays near the float32 reference.
+    func testCheckpointFP16WeightsGiveSameOutputWithinFP16Rounding() throws {
+        let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors"))
+        let ckpt = try Checkpoint.load(path: try unet3DSharedFixture("lvdm/tiny_vc2.ckpt"))
+        let fromCkpt = try UNet3DParity.makeModel(f, weights: ckpt.view(prefix: UNet3D.checkpointPrefix))
+        let (epsCkpt, _) = try UNet3DParity.forward(fromCkpt, f, observe: false)
+
+        let rounded = StateDict(source: "fixture weights rounded to float16")
+        let params = f.params
+        for key in params.keys where key.hasPrefix(UNet3D.checkpointPrefix) {
+            let t = params[key]!
+            let values = t.floats().map { Float(Float16($0)) }
+            rounded[key] = StoredTensor(dtype: .f32, shape: t.shape, bytes: values.withUnsafeBufferPointer { Data(buffer: $0) })
+        }
+        let fromRounded = try UNet3DParity.makeModel(f, weights: rounded.view(prefix: UNet3D.checkpointPrefix))
+        let (epsRounded, _) = try UNet3DParity.forward(fromRounded, f, observe: false)
+        XCTAssertLessThan(maxAbsDiff(epsCkpt, epsRounded), 1e-6)
+
+        let ref = try f.output("eps")
+        let drift = maxAbsDiff(epsCkpt, ref)
+        print("tiny_vc2.ckpt (fp16 weights) vs float32 reference eps: max |Δ| \(drift)")
+        XCTAssertLessThan(drift, 0.02)   // fp16 weight rounding (rel 2^-11) through 2.98 M weights; eps std 0.53
+    }
+
     /// The guidance pair as one batch of 2 equals two batch-1 calls.
     func testGuidedBatchEqualsSeparateCalls() throws {
         let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors"))
