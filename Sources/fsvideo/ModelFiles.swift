@@ -20,12 +20,20 @@ enum ModelFiles {
         let ext = (path as NSString).pathExtension.lowercased()
         switch ext {
         case "safetensors": return try SafeTensors.read(path: path)
-        case "ckpt", "pt", "pth", "bin": return try TorchCheckpointBridge.read(path: path)
+        case "ckpt", "pt", "pth", "bin": return try readTorch(path)
         default:
             // Sniff: a zip starts with "PK"; anything else is tried as safetensors.
             let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 2)) ?? Data()
-            return head == Data([0x50, 0x4B]) ? try TorchCheckpointBridge.read(path: path) : try SafeTensors.read(path: path)
+            return head == Data([0x50, 0x4B]) ? try readTorch(path) : try SafeTensors.read(path: path)
         }
+    }
+
+    static func readTorch(_ path: String) throws -> StateDict {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
+            throw FSError("\(path): cannot read (\(OutputDirectory.reason(error)))")
+        }
+        return try TorchCheckpoint.read(data: data, source: path)
     }
 
     /// A `--config` file: our JSON model config, or a bare UNet JSON config on top of vc2-512 defaults.
