@@ -62,8 +62,8 @@ public enum Cascade {
 
     /// The upscaled previous result x̃₀ at the stage's latent size.
     public static func upscale(_ previous: Tensor, to size: FrameSize, mode: UpsampleMode, stage: Int,
-                               backend: CascadeBackend) throws -> Tensor {
-        let (lh, lw) = (size.height / 8, size.width / 8)
+                               latentFactor: Int = 8, backend: CascadeBackend) throws -> Tensor {
+        let (lh, lw) = (size.height / latentFactor, size.width / latentFactor)
         switch mode {
         case .rgb:
             let video = try backend.decode(previous)                 // [3, F, H, W]
@@ -76,7 +76,8 @@ public enum Cascade {
 
     static func runStage(_ stage: StagePlan, index: Int, previous: Tensor, plan: FreeScalePlan,
                          backend: CascadeBackend, seed: UInt64, detailMask: DetailMask?) throws -> Tensor {
-        let x0 = try upscale(previous, to: stage.size, mode: plan.upsample, stage: index, backend: backend)
+        let x0 = try upscale(previous, to: stage.size, mode: plan.upsample, stage: index,
+                             latentFactor: plan.latentFactor, backend: backend)
         let noise = backend.stageNoise(shape: x0.shape, stage: index)
         let ts = backend.timesteps
         let mask = try detailMask?.resized(height: x0.shape[3], width: x0.shape[4])
