@@ -40,15 +40,16 @@ public struct CascadeStage {
 
 public enum Cascade {
     /// Runs the whole plan; returns every stage (the last one is the result).
-    /// `detailMask` (at any grid) is resized to each stage's latent grid.
+    /// `detailMask` (at any grid) is resized to each stage's latent grid. `initial` (video-to-video, a scaled
+    /// latent at the base size) replaces the base generation; the upper stages are the same code path.
     public static func run(plan: FreeScalePlan, backend: CascadeBackend, seed: UInt64,
-                           detailMask: DetailMask? = nil) throws -> [CascadeStage] {
+                           detailMask: DetailMask? = nil, initial: Tensor? = nil) throws -> [CascadeStage] {
         guard backend.timesteps.count == plan.steps else {
             throw FSError("FreeScale: the sampler has \(backend.timesteps.count) steps, the plan \(plan.steps)")
         }
         var stages: [CascadeStage] = []
         var start = Date()
-        var latent = try backend.generate(size: plan.sizes[0])
+        var latent = try initial ?? backend.generate(size: plan.sizes[0])
         stages.append(CascadeStage(size: plan.sizes[0], latent: latent, seconds: Date().timeIntervalSince(start)))
         if plan.method == .direct { return stages }
         for (k, stage) in plan.upper.enumerated() {
