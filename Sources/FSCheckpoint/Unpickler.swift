@@ -39,7 +39,8 @@ struct Unpickler {
         "torch ByteStorage": .u8, "torch BoolStorage": .bool,
     ]
     static let callables: Set<String> = [
-        "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_parameter",
+        "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor",
+        "torch._utils _rebuild_parameter",
     ]
     static var allowedGlobals: Set<String> { callables.union(storageTypes.keys) }
 
@@ -49,6 +50,12 @@ struct Unpickler {
     func fail(_ why: String) -> FSError { FSError("\(source): \(why)") }
 
     func load(_ data: Data) throws -> Value {
+        var consumed = 0
+        return try load(data, consumed: &consumed)
+    }
+
+    /// Reads one pickle from the start of `data`; `consumed` is set to the bytes it took (up to its STOP).
+    func load(_ data: Data, consumed: inout Int) throws -> Value {
         var stack: [Value] = []
         var marks: [Int] = []
         var memo: [Int: Value] = [:]
@@ -104,7 +111,7 @@ struct Unpickler {
             switch op {
             case 0x80: _ = try readInt(1)                                  // PROTO
             case 0x95: _ = try readInt(8)                                  // FRAME
-            case UInt8(ascii: "."): return try pop()                       // STOP
+            case UInt8(ascii: "."): consumed = p; return try pop()         // STOP
             case UInt8(ascii: "("): marks.append(stack.count)              // MARK
             case UInt8(ascii: "}"): stack.append(.dict(DictBox()))         // EMPTY_DICT
             case UInt8(ascii: "]"): stack.append(.list(ListBox()))         // EMPTY_LIST
@@ -195,7 +202,7 @@ struct Unpickler {
         case "collections OrderedDict":
             guard args.isEmpty else { throw fail("pickle: OrderedDict with arguments is not supported") }
             return .dict(DictBox())
-        case "torch._utils _rebuild_tensor_v2":
+        case "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor":  // the latter: pre-1.0 files
             guard args.count >= 4, case .storage(let s) = args[0], case .int(let offset) = args[1],
                   case .tuple(let sizeV) = args[2], case .tuple(let strideV) = args[3] else {
                 throw fail("pickle: malformed _rebuild_tensor_v2 arguments")
@@ -218,6 +225,9 @@ struct Unpickler {
             throw fail("pickle: unsupported persistent id")
         }
         guard let dtype = Unpickler.storageTypes[type] else { throw fail("pickle: '\(type)' is not a storage type") }
+        if t.count >= 6, case .tuple = t[5] {
+            throw fail("storage views (pre-1.0 PyTorch checkpoints) are not supported; re-save with a current torch.save")
+        }
         return .storage(StorageRef(dtype: dtype, key: key, numel: numel))
     }
 }

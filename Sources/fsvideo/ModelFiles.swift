@@ -13,30 +13,6 @@ struct LoadedModel {
 }
 
 enum ModelFiles {
-    /// Reads a checkpoint by extension: .safetensors, or a PyTorch zip (.ckpt/.pt/.pth).
-    static func readStateDict(_ path: String) throws -> StateDict {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw FSError("\(path): no such file") }
-        if isDir.boolValue { throw FSError("\(path): is a directory, expected a checkpoint file") }
-        let ext = (path as NSString).pathExtension.lowercased()
-        switch ext {
-        case "safetensors": return try SafeTensors.read(path: path)
-        case "ckpt", "pt", "pth", "bin": return try readTorch(path)
-        default:
-            // Sniff: a zip starts with "PK"; anything else is tried as safetensors.
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 2)) ?? Data()
-            return head == Data([0x50, 0x4B]) ? try readTorch(path) : try SafeTensors.read(path: path)
-        }
-    }
-
-    static func readTorch(_ path: String) throws -> StateDict {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw FSError("\(path): cannot read (\(OutputDirectory.reason(error)))")
-        }
-        return try TorchCheckpoint.read(data: data, source: path)
-    }
-
     /// A `--config` file: our JSON model config, or a bare UNet JSON config on top of vc2-512 defaults.
     static func readConfig(_ path: String) throws -> VideoModelConfig {
         guard FileManager.default.fileExists(atPath: path) else { throw FSError("\(path): no such file") }
@@ -53,7 +29,7 @@ enum ModelFiles {
         if ckpt == nil && !FileManager.default.fileExists(atPath: path) {
             throw FSError("built-in toy model not found at \(path) (set FSVIDEO_TOY_MODEL to its directory or pass --ckpt)")
         }
-        let sd = try readStateDict(path)
+        let sd = try Checkpoint.load(path: path)
         let cfg: VideoModelConfig, origin: String
         if let config {
             cfg = try readConfig(config); origin = config
