@@ -18,6 +18,19 @@ public enum TorchCheckpoint {
             throw FSError("\(source): big-endian checkpoints are not supported")
         }
         let top = try Unpickler(source: source).load(try zip.contents(of: pkl))
+        var storages: [String: Data] = [:]
+        return try stateDict(from: top, source: source) { s in
+            if let cached = storages[s.key] { return cached }
+            let storage = try zip.contents(of: root + "data/" + s.key)
+            storages[s.key] = storage
+            return storage
+        }
+    }
+
+    /// The tensors of an unpickled checkpoint (`{"state_dict": …}` wrappers unwrapped), materialised
+    /// from their storages; `storage` hands out a storage's bytes by its persistent id.
+    static func stateDict(from top: Unpickler.Value, source: String,
+                          storage: (Unpickler.StorageRef) throws -> Data) throws -> StateDict {
         guard case .dict(var dict) = top else { throw FSError("\(source): checkpoint does not hold a dictionary") }
         // Lightning / VideoCrafter checkpoints wrap the weights: {"state_dict": OrderedDict, "epoch": …}.
         if let inner = dict.items.first(where: { if case .string("state_dict") = $0.key { return true }; return false }),
@@ -25,25 +38,28 @@ public enum TorchCheckpoint {
             dict = d
         }
         let sd = StateDict(source: source)
-        var storages: [String: Data] = [:]
         for (k, v) in dict.items {
             guard case .string(let key) = k, case .tensor(let view) = v else { continue }
             let s = view.storage
-            let storage: Data
-            if let cached = storages[s.key] {
-                storage = cached
-            } else {
-                storage = try zip.contents(of: root + "data/" + s.key)
-                storages[s.key] = storage
-            }
-            // Checked for every tensor: views of one storage may each claim a different element count.
+            let bytes = try storage(s)
             let (need, overflow) = s.numel.multipliedReportingOverflow(by: s.dtype.byteSize)
-            guard !overflow, storage.count >= need else {
-                throw FSError("\(source): storage \(s.key) holds \(storage.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
+            guard !overflow, bytes.count >= need else {
+                throw FSError("\(source): storage \(s.key) holds \(bytes.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
             }
-            sd[key] = try materialise(view, storage: storage, key: key, source: source)
+            sd[key] = try materialise(view, storage: bytes, key: key, source: source)
         }
         return sd
+    }
+
+    /// Every storage referenced by a tensor inside `value`, by key.
+    static func collectStorages(_ value: Unpickler.Value, into out: inout [String: Unpickler.StorageRef]) {
+        switch value {
+        case .tensor(let t): out[t.storage.key] = t.storage
+        case .dict(let d): for item in d.items { collectStorages(item.value, into: &out) }
+        case .list(let l): for item in l.items { collectStorages(item, into: &out) }
+        case .tuple(let items): for item in items { collectStorages(item, into: &out) }
+        default: break
+        }
     }
 
     /// Copies the strided view into a contiguous tensor (a slice when it already is contiguous).
@@ -102,8 +118,9 @@ public enum Checkpoint {
 
     public static func load(data: Data, source: String = "<memory>") throws -> StateDict {
         if ZipArchive.looksLikeZip(data) { return try TorchCheckpoint.read(data: data, source: source) }
-        if data.count >= 2 && data[data.startIndex] == 0x80 {
-            throw FSError("\(source): legacy (non-zip) PyTorch serialization is not supported; re-save with torch.save (PyTorch ≥ 1.6)")
+        if LegacyTorchCheckpoint.looksLegacy(data) { return try LegacyTorchCheckpoint.read(data: data, source: source) }
+        if data.count < 9 || data[data.startIndex + 8] != UInt8(ascii: "{") {
+            throw FSError("\(source): not a checkpoint file (neither a PyTorch zip checkpoint nor safetensors)")
         }
         return try SafeTensors.read(data: data, source: source)
     }

@@ -39,7 +39,8 @@ struct Unpickler {
         "torch ByteStorage": .u8, "torch BoolStorage": .bool,
     ]
     static let callables: Set<String> = [
-        "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_parameter",
+        "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor",
+        "torch._utils _rebuild_parameter",
     ]
     static var allowedGlobals: Set<String> { callables.union(storageTypes.keys) }
 
@@ -53,6 +54,12 @@ struct Unpickler {
     static let maxDepth = 100
 
     func load(_ data: Data) throws -> Value {
+        var consumed = 0
+        return try load(data, consumed: &consumed)
+    }
+
+    /// Reads one pickle from the start of `data`; `consumed` is set to the bytes it took (up to its STOP).
+    func load(_ data: Data, consumed: inout Int) throws -> Value {
         // `depths` runs parallel to `stack`: the container nesting depth of each value (boxes carry theirs).
         var stack: [Value] = []
         var depths: [Int] = []
@@ -122,6 +129,11 @@ struct Unpickler {
         func insert(into box: Value, _ items: [Value], itemDepth: Int) throws {
             let d = itemDepth + 1
             guard d <= Unpickler.maxDepth else { throw fail("pickle nests containers deeper than \(Unpickler.maxDepth) levels") }
+            // With frozen boxes the only cycle left would be a box inside itself: refuse it too.
+            for item in items {
+                if case .list(let l) = item, case .list(let b) = box, l === b { throw fail("pickle: a list contains itself") }
+                if case .dict(let d) = item, case .dict(let b) = box, d === b { throw fail("pickle: a dict contains itself") }
+            }
             switch box {
             case .list(let l):
                 guard !l.frozen else { throw fail("pickle: modifies a list after nesting it (not a state dict)") }
@@ -154,7 +166,7 @@ struct Unpickler {
             switch op {
             case 0x80: _ = try readInt(1)                                  // PROTO
             case 0x95: try need(try readInt(8))                            // FRAME (must fit in the data)
-            case UInt8(ascii: "."): return try pop()                       // STOP
+            case UInt8(ascii: "."): consumed = p; return try pop()         // STOP
             case UInt8(ascii: "("): marks.append(stack.count)              // MARK
             case UInt8(ascii: "}"): try push(.dict(DictBox()), 1)          // EMPTY_DICT
             case UInt8(ascii: "]"): try push(.list(ListBox()), 1)          // EMPTY_LIST
@@ -249,7 +261,7 @@ struct Unpickler {
         case "collections OrderedDict":
             guard args.isEmpty else { throw fail("pickle: OrderedDict with arguments is not supported") }
             return .dict(DictBox())
-        case "torch._utils _rebuild_tensor_v2":
+        case "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor":  // the latter: pre-1.0 files
             guard args.count >= 4, case .storage(let s) = args[0], case .int(let offset) = args[1],
                   case .tuple(let sizeV) = args[2], case .tuple(let strideV) = args[3] else {
                 throw fail("pickle: malformed _rebuild_tensor_v2 arguments")
@@ -272,6 +284,9 @@ struct Unpickler {
             throw fail("pickle: unsupported persistent id")
         }
         guard let dtype = Unpickler.storageTypes[type] else { throw fail("pickle: '\(type)' is not a storage type") }
+        if t.count >= 6, case .tuple = t[5] {
+            throw fail("storage views (pre-1.0 PyTorch checkpoints) are not supported; re-save with a current torch.save")
+        }
         return .storage(StorageRef(dtype: dtype, key: key, numel: numel))
     }
 }

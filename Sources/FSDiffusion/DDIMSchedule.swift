@@ -30,7 +30,13 @@ public struct DDIMSchedule: Sendable {
         self.ddpm = ddpm
         self.eta = eta
         let c = n / steps
-        timesteps = Swift.stride(from: 0, to: n, by: c).map { $0 + 1 }
+        let ts = Swift.stride(from: 0, to: n, by: c).map { $0 + 1 }
+        guard let last = ts.last, last < n else {
+            // range(0, T, T // S) + 1 reaches T when T // S divides T − 1 (S = 3, 9, 27, 37, … for T = 1000);
+            // the reference then indexes past its schedule, so refuse with a clear message instead.
+            throw FSError("DDIM: \(steps) steps give timestep \(ts.last ?? 0) outside the \(n)-step schedule (T // steps divides T − 1); choose another step count, e.g. \(steps + 1)")
+        }
+        timesteps = ts
         let ac = ddpm.alphasCumprod
         alphas = timesteps.map { ac[$0] }
         // Reproduced on purpose: alphas_prev[0] is alphas_cumprod[0] (0.99915), not 1.

@@ -19,13 +19,19 @@ public struct EvalVideo {
 public struct EvalVideoResult: Sendable {
     public var path: String
     public var set: String                 // "fake" or "real"
+    /// Why the video (or one of its metrics) could not be evaluated.
     public var error: String?
+    /// The video itself could not be used (decoding failed); per-metric failures leave it false.
+    public var unusable = false
     public var frames: Int = 0
     public var height: Int = 0
     public var width: Int = 0
     public var fps: Double = 0
     public var fvdFeatures: [Double]?      // 400 I3D logits
     public var dynamic: DynamicDegreeResult?
+
+    /// "ok", "partial" (a metric failed for this video) or "failed" (not decodable).
+    public var status: String { error == nil ? "ok" : unusable ? "failed" : "partial" }
 }
 
 /// VBench's per-video dynamic-degree decision and its ingredients.
@@ -100,10 +106,13 @@ public struct EvalRun {
     public var fvd: Frechet.Result?
     public var fvdVideoGPT: Double?
     public var dynamicDegree: Double?
+    /// Metrics that could not be computed at all (e.g. every video failed), with the reason.
+    public var metricErrors: [EvalMetric: String] = [:]
 
     public init() {}
 
-    /// Runs the metrics. Throws only when a metric cannot be computed at all (e.g. every video failed).
+    /// Runs the metrics. A metric that cannot be computed at all (e.g. every video failed) is recorded in
+    /// `metricErrors`; per-video failures are recorded in the results.
     public static func run(fake: [EvalVideo], real: [EvalVideo], metrics: Set<EvalMetric>,
                            fvdExtractor: FVDFeatureExtractor?, dynamicScorer: DynamicDegreeScorer?,
                            progress: EvalProgress? = nil) throws -> EvalRun {
@@ -113,34 +122,48 @@ public struct EvalRun {
         for (i, (video, set)) in all.enumerated() {
             var r = EvalVideoResult(path: video.path, set: set)
             progress?("videos", i, all.count, video.path)
+            var v: RGBVideo?
             do {
-                let v = try video.load()
-                guard v.frames > 0 else { throw FSError("no frames decoded") }
-                r.frames = v.frames; r.height = v.height; r.width = v.width; r.fps = v.fps
-                if doFVD, let fx = fvdExtractor { r.fvdFeatures = try fx.logits(v) }
-                if doDD, set == "fake", let dd = dynamicScorer { r.dynamic = try dd.score(v) }
+                let decoded = try video.load()
+                guard decoded.frames > 0 else { throw FSError("no frames decoded") }
+                v = decoded
+                r.frames = decoded.frames; r.height = decoded.height; r.width = decoded.width; r.fps = decoded.fps
             } catch {
-                r.error = (error as? FSError)?.message ?? "\(error)"
+                r.error = (error as? FSError)?.message ?? "\(error)"; r.unusable = true
+            }
+            if let v {
+                var problems: [String] = []
+                if doFVD, let fx = fvdExtractor {
+                    do { r.fvdFeatures = try fx.logits(v) } catch { problems.append("FVD: " + ((error as? FSError)?.message ?? "\(error)")) }
+                }
+                if doDD, set == "fake", let dd = dynamicScorer {
+                    do { r.dynamic = try dd.score(v) } catch { problems.append("dynamic degree: " + ((error as? FSError)?.message ?? "\(error)")) }
+                }
+                if !problems.isEmpty { r.error = problems.joined(separator: "; ") }
             }
             run.results.append(r)
         }
         progress?("videos", all.count, all.count, "")
         if doFVD {
-            let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
-            let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
-            guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
-            guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
-            guard rl.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(rl.count)") }
-            let d = f[0].count
-            let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
-            let b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
-            run.fvd = try Frechet.distance(a, b)
-            run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)
+            do {
+                let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
+                let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
+                guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
+                guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
+                guard rl.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(rl.count)") }
+                let d = f[0].count
+                let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
+                let b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
+                run.fvd = try Frechet.distance(a, b)
+                run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)
+            } catch {
+                run.metricErrors[.fvd] = (error as? FSError)?.message ?? "\(error)"
+            }
         }
         if doDD {
             let flags = run.results.compactMap { $0.dynamic?.isDynamic }
-            guard !flags.isEmpty else { throw FSError("dynamic degree: no video could be evaluated") }
-            run.dynamicDegree = DynamicDegree.score(flags)
+            if flags.isEmpty { run.metricErrors[.dynamicDegree] = "dynamic degree: no video could be evaluated" }
+            else { run.dynamicDegree = DynamicDegree.score(flags) }
         }
         return run
     }

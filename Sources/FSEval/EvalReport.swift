@@ -1,4 +1,5 @@
 import Foundation
+import FSCheckpoint
 import FSTensor
 
 /// JSON and CSV renderings of an `EvalRun`, with the settings that make the numbers comparable.
@@ -17,7 +18,7 @@ public struct EvalReport {
 
     public var json: [String: Any] {
         var m: [String: Any] = [:]
-        let ok = run.results.filter { $0.error == nil }
+        let ok = run.results
         if metrics.contains(.fvd) {
             let fake = ok.filter { $0.set == "fake" && $0.fvdFeatures != nil }, real = ok.filter { $0.set == "real" && $0.fvdFeatures != nil }
             m["fvd"] = [
@@ -30,6 +31,7 @@ public struct EvalReport {
                 "num_real_videos": real.count,
                 "feature": "I3D logits (400-d)",
                 "weights": i3dPath ?? NSNull(),
+                "error": run.metricErrors[.fvd] ?? NSNull(),
             ] as [String: Any]
         }
         if metrics.contains(.dynamicDegree) {
@@ -41,10 +43,11 @@ public struct EvalReport {
                 "num_dynamic": dd.filter { $0.dynamic!.isDynamic }.count,
                 "resolution": "native (frames are not resized)",
                 "weights": raftPath ?? NSNull(),
+                "error": run.metricErrors[.dynamicDegree] ?? NSNull(),
             ] as [String: Any]
         }
         let videos: [[String: Any]] = run.results.map { r in
-            var v: [String: Any] = ["path": r.path, "set": r.set, "status": r.error == nil ? "ok" : "failed"]
+            var v: [String: Any] = ["path": r.path, "set": r.set, "status": r.status]
             if let e = r.error { v["error"] = e }
             if r.frames > 0 { v["frames"] = r.frames; v["height"] = r.height; v["width"] = r.width; v["fps"] = r.fps }
             if let d = r.dynamic {
@@ -74,7 +77,7 @@ public struct EvalReport {
             let mean = d.map { $0.scores.isEmpty ? "" : String($0.scores.reduce(0, +) / Double($0.scores.count)) } ?? ""
             let mx = d.flatMap { $0.scores.max() }.map { String($0) } ?? ""
             let cols: [String] = [
-                q(r.path), r.set, r.error == nil ? "ok" : "failed",
+                q(r.path), r.set, r.status,
                 r.frames > 0 ? String(r.frames) : "", r.frames > 0 ? String(r.height) : "", r.frames > 0 ? String(r.width) : "",
                 r.frames > 0 ? String(r.fps) : "",
                 d.map { $0.isDynamic ? "true" : "false" } ?? "", d.map { String($0.pairsAbove) } ?? "",
@@ -86,16 +89,5 @@ public struct EvalReport {
     }
 
     /// Writes `data` to `path` through a temporary file in the same directory and a rename.
-    public static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        do {
-            try data.write(to: tmp)
-            if FileManager.default.fileExists(atPath: url.path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) }
-            else { try FileManager.default.moveItem(at: tmp, to: url) }
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw FSError("\(path): cannot write (\(error.localizedDescription))")
-        }
-    }
+    public static func writeAtomically(_ data: Data, to path: String) throws { try AtomicFile.write(data, to: path) }
 }

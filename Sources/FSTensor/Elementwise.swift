@@ -83,11 +83,23 @@ extension Tensor {
     }
 }
 
-public func silu(_ x: Tensor) -> Tensor { unaryOp(x) { $0 / (1 + expf(-$0)) } }
+/// Applies a 16-lane function over the whole tensor, in parallel chunks.
+func vectorisedOp(_ a: Tensor, _ f: @escaping (FloatV) -> FloatV) -> Tensor {
+    Tensor(shape: a.shape) { out in
+        a.data.withUnsafeBufferPointer { pa in
+            ParallelFor.run(a.count, minChunk: elementwiseChunk) { r in
+                mapVectorised(pa.baseAddress! + r.lowerBound, out.baseAddress! + r.lowerBound, r.count, f)
+            }
+        }
+    }
+}
 
-/// GELU, erf form (torch default): x·½·(1 + erf(x/√2)).
+/// SiLU: x·σ(x) = x / (1 + e^(−x)) (vectorised exp).
+public func silu(_ x: Tensor) -> Tensor { vectorisedOp(x) { v in v / (1 + fastExp(-v)) } }
+
+/// GELU, erf form (torch default): x·½·(1 + erf(x/√2)) (vectorised erf, a few ulp).
 public func gelu(_ x: Tensor) -> Tensor {
-    unaryOp(x) { v in 0.5 * v * (1 + erff(v * 0.70710678118654752)) }
+    vectorisedOp(x) { v in 0.5 * v * (1 + fastErf(v * 0.70710678118654752)) }
 }
 
 /// Constant padding of the last two axes of x [..., H, W].

@@ -23,7 +23,8 @@ func fastExp(_ xIn: FloatV) -> FloatV {
     // 2ⁿ: the integer n sits in the low mantissa bits of t.
     let ni = unsafeBitCast(t, to: SIMD16<Int32>.self) &- 0x4B40_0000
     let pow2 = unsafeBitCast((ni &+ 127) &<< 23, to: FloatV.self)
-    return p * pow2
+    // Below the clamp exp underflows: return exact zeros (softmax of −∞ logits must give 0).
+    return (p * pow2).replacing(with: 0, where: xIn .< lo)
 }
 
 /// In place: row[j] = exp(row[j] − shift) for j < n; returns the sum of the results.
@@ -63,4 +64,45 @@ func rowMaximum(_ row: UnsafePointer<Float>, _ n: Int) -> Float {
     var m = acc.max()
     while j < n { m = Swift.max(m, row[j]); j += 1 }
     return m
+}
+
+/// erf through the rational approximation used by Eigen/XLA for float (x clamped to [−4, 4], where
+/// erf is ±1 in single precision); a few ulp.
+@inline(__always)
+func fastErf(_ xIn: FloatV) -> FloatV {
+    let lo = FloatV(repeating: -4), hi = FloatV(repeating: 4)
+    var x = xIn.replacing(with: lo, where: xIn .< lo)
+    x = x.replacing(with: hi, where: x .> hi)
+    let x2 = x * x
+    var p = FloatV(repeating: -2.72614225801306e-10)
+    p = p * x2 + 2.77068142495902e-08
+    p = p * x2 - 2.10102402082508e-06
+    p = p * x2 - 5.69250639462346e-05
+    p = p * x2 - 7.34990630326855e-04
+    p = p * x2 - 2.95459980854025e-03
+    p = p * x2 - 1.60960333262415e-02
+    p = p * x
+    var q = FloatV(repeating: -1.45660718464996e-05)
+    q = q * x2 - 2.13374055278905e-04
+    q = q * x2 - 1.68282697438203e-03
+    q = q * x2 - 7.37332916720468e-03
+    q = q * x2 - 1.42647390514189e-02
+    return p / q
+}
+
+/// out[i] = f(x[i]) over n floats, 16 lanes at a time (the tail goes through a padded vector).
+@inline(__always)
+func mapVectorised(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ f: (FloatV) -> FloatV) {
+    let src = UnsafeRawPointer(x), dst = UnsafeMutableRawPointer(out)
+    var i = 0
+    while i + 16 <= n {
+        dst.storeBytes(of: f(src.loadUnaligned(fromByteOffset: i * 4, as: FloatV.self)), toByteOffset: i * 4, as: FloatV.self)
+        i += 16
+    }
+    if i < n {
+        var v = FloatV.zero
+        for j in i..<n { v[j - i] = x[j] }
+        let r = f(v)
+        for j in i..<n { out[j] = r[j - i] }
+    }
 }

@@ -109,11 +109,10 @@ public func softmax(_ x: Tensor) -> Tensor {
             ParallelFor.run(rows, minChunk: Swift.max(1, 8192 / Swift.max(d, 1))) { r in
                 for row in r {
                     let s = px.baseAddress! + row * d, o = out.baseAddress! + row * d
-                    var mx = -Float.infinity
-                    for j in 0..<d { mx = Swift.max(mx, s[j]) }
+                    var mx = rowMaximum(s, d)
                     if mx == -.infinity { mx = 0 }
-                    var sum: Float = 0
-                    for j in 0..<d { let e = expf(s[j] - mx); o[j] = e; sum += e }
+                    o.update(from: s, count: d)
+                    let sum = expShiftSum(o, d, shift: mx)
                     let inv = 1 / sum
                     for j in 0..<d { o[j] *= inv }
                 }

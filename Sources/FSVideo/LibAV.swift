@@ -48,13 +48,13 @@ enum LibAV {
 public struct Rational: Equatable, Sendable, CustomStringConvertible {
     public var num: Int32
     public var den: Int32
-    /// The fraction in lowest terms.
+    /// The fraction in lowest terms (a zero denominator is kept as an invalid rate).
     public init(_ num: Int32, _ den: Int32 = 1) {
-        var a = abs(num), b = abs(den)
+        var a = Int64(num).magnitude, b = Int64(den).magnitude
         while b != 0 { (a, b) = (b, a % b) }
-        let g = a == 0 ? 1 : a
-        self.num = num / g
-        self.den = den / g
+        let g = a == 0 ? 1 : Int64(a)
+        self.num = Int32(truncatingIfNeeded: Int64(num) / g)
+        self.den = Int32(truncatingIfNeeded: Int64(den) / g)
     }
 
     /// The nearest fraction with a denominator of at most 1001·1000 (10 → 10/1, 29.97 → 30000/1001).

@@ -71,7 +71,7 @@ final class MediaDecoder {
         var end: Int64 = 0
         let n = avformat_index_get_entries_count(st)
         for i in 0..<n {
-            if let e = avformat_index_get_entry(st, i) { end = max(end, e.pointee.pos + Int64(e.pointee.size)) }
+            if let e = avformat_index_get_entry(st, i) { end = max(end, e.pointee.pos &+ Int64(e.pointee.size)) }
         }
         if end > fileSize {
             throw FSError("\(path): video is truncated (its index needs \(end) bytes, the file has \(fileSize))")
@@ -97,7 +97,7 @@ final class MediaDecoder {
                 if r == LibAV.eagain || r == LibAV.eof { return true }
                 if r < 0 { problems += 1; return true }
                 let pts = frame.pointee.best_effort_timestamp
-                let t: Double? = pts == LibAV.noPTS ? nil : Double(pts - start) * Double(tb.num) / Double(tb.den)
+                let t: Double? = pts == LibAV.noPTS ? nil : Double(pts &- start) * Double(tb.num) / Double(tb.den)
                 let keepGoing = try body(frame, t)
                 av_frame_unref(frame)
                 if !keepGoing { return false }

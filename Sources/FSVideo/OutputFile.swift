@@ -48,21 +48,22 @@ struct OutputFile {
         do {
             let fd = open(file.tempPath, O_WRONLY | O_TRUNC | O_CLOEXEC)
             guard fd >= 0 else { throw FSError("\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
-            defer { close(fd) }
-            try data.withUnsafeBytes { raw in
+            var failure: String? = nil
+            data.withUnsafeBytes { raw in
                 var off = 0
                 while off < raw.count {
                     let n = Foundation.write(fd, raw.baseAddress! + off, raw.count - off)
                     if n < 0 {
                         if errno == EINTR { continue }
-                        throw FSError("\(path): write failed: \(String(cString: strerror(errno)))")
+                        failure = String(cString: strerror(errno))
+                        return
                     }
                     off += n
                 }
             }
-            if fsync(fd) != 0 && errno != EINVAL {
-                throw FSError("\(path): write failed: \(String(cString: strerror(errno)))")
-            }
+            // Some file systems (NFS, quotas) report a failed write only at close.
+            if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
+            if let failure { throw FSError("\(path): write failed: \(failure)") }
         } catch {
             file.discard()
             throw error

@@ -171,7 +171,7 @@ public enum VideoReader {
         var exact = count > 0 && indexed
         if count <= 0 {
             exact = false
-            count = duration.map { fps.isValid ? Int(($0 * fps.value).rounded()) : 0 } ?? 0
+            count = duration.map { fps.isValid ? Int(min(($0 * fps.value).rounded(), Double(Int32.max))) : 0 } ?? 0
         }
         let ccw = fsv_stream_rotation(st)
         let rotation = ((Int((-ccw).rounded()) % 360) + 360) % 360

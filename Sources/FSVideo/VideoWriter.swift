@@ -29,6 +29,8 @@ public final class VideoWriter {
     private var packet: UnsafeMutablePointer<AVPacket>?
     private var rgbScratch: [UInt8] = []
     private var done = false
+    /// Tests only: behave as if libavcodec had no H.264 encoder (to exercise the MPEG-4 Part 2 fallback).
+    nonisolated(unsafe) static var hideH264ForTesting = false
     /// Tests only: lets `finish()` write a valid file with a video stream and no frames.
     var allowEmptyForTesting = false
 
@@ -178,7 +180,7 @@ public final class VideoWriter {
             throw FSError("\(path): this libavcodec has no GIF encoder")
         }
         if names.contains(where: { ["mp4", "mov", "matroska", "3gp"].contains($0) }) {
-            if let c = avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_H264) { return c }
+            if !hideH264ForTesting, let c = avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_H264) { return c }
             if let c = avcodec_find_encoder(AV_CODEC_ID_MPEG4) {
                 warnings.append("no H.264 encoder in this libavcodec; writing MPEG-4 Part 2 instead (larger, lower quality)")
                 return c

@@ -40,15 +40,16 @@ public struct CascadeStage {
 
 public enum Cascade {
     /// Runs the whole plan; returns every stage (the last one is the result).
-    /// `detailMask` (at any grid) is resized to each stage's latent grid.
+    /// `detailMask` (at any grid) is resized to each stage's latent grid. `initial` (video-to-video, a scaled
+    /// latent at the base size) replaces the base generation; the upper stages are the same code path.
     public static func run(plan: FreeScalePlan, backend: CascadeBackend, seed: UInt64,
-                           detailMask: DetailMask? = nil) throws -> [CascadeStage] {
+                           detailMask: DetailMask? = nil, initial: Tensor? = nil) throws -> [CascadeStage] {
         guard backend.timesteps.count == plan.steps else {
             throw FSError("FreeScale: the sampler has \(backend.timesteps.count) steps, the plan \(plan.steps)")
         }
         var stages: [CascadeStage] = []
         var start = Date()
-        var latent = try backend.generate(size: plan.sizes[0])
+        var latent = try initial ?? backend.generate(size: plan.sizes[0])
         stages.append(CascadeStage(size: plan.sizes[0], latent: latent, seconds: Date().timeIntervalSince(start)))
         if plan.method == .direct { return stages }
         for (k, stage) in plan.upper.enumerated() {
@@ -62,8 +63,8 @@ public enum Cascade {
 
     /// The upscaled previous result x̃₀ at the stage's latent size.
     public static func upscale(_ previous: Tensor, to size: FrameSize, mode: UpsampleMode, stage: Int,
-                               backend: CascadeBackend) throws -> Tensor {
-        let (lh, lw) = (size.height / 8, size.width / 8)
+                               latentFactor: Int = 8, backend: CascadeBackend) throws -> Tensor {
+        let (lh, lw) = (size.height / latentFactor, size.width / latentFactor)
         switch mode {
         case .rgb:
             let video = try backend.decode(previous)                 // [3, F, H, W]
@@ -76,7 +77,8 @@ public enum Cascade {
 
     static func runStage(_ stage: StagePlan, index: Int, previous: Tensor, plan: FreeScalePlan,
                          backend: CascadeBackend, seed: UInt64, detailMask: DetailMask?) throws -> Tensor {
-        let x0 = try upscale(previous, to: stage.size, mode: plan.upsample, stage: index, backend: backend)
+        let x0 = try upscale(previous, to: stage.size, mode: plan.upsample, stage: index,
+                             latentFactor: plan.latentFactor, backend: backend)
         let noise = backend.stageNoise(shape: x0.shape, stage: index)
         let ts = backend.timesteps
         let mask = try detailMask?.resized(height: x0.shape[3], width: x0.shape[4])

@@ -49,8 +49,9 @@ public struct ModelGeometry: Sendable {
     public var base: FrameSize       // native size (320x512 VC2, 64x96 toy)
     public var sizeUnit: Int         // 8·2^(levels−1)
     public var layout: UNetLayout
-    public init(base: FrameSize, sizeUnit: Int, layout: UNetLayout) {
-        self.base = base; self.sizeUnit = sizeUnit; self.layout = layout
+    public var latentFactor: Int     // VAE downsampling (8)
+    public init(base: FrameSize, sizeUnit: Int, layout: UNetLayout, latentFactor: Int = 8) {
+        self.base = base; self.sizeUnit = sizeUnit; self.layout = layout; self.latentFactor = latentFactor
     }
     /// Geometry from the UNet's level count, 8× VAE downsampling.
     public init(base: FrameSize, levels: Int, numResBlocks: Int, temporalAttention: Bool) {
@@ -79,6 +80,7 @@ public struct FreeScalePlan: Sendable {
     public var cosineScaleBackground: Double?
     public var upsample: UpsampleMode
     public var keepStages: Bool
+    public var latentFactor: Int
     public var final: FrameSize { sizes.last! }
 
     /// Validates every flag; throws one FSError naming the first problem.
@@ -102,7 +104,7 @@ public struct FreeScalePlan: Sendable {
         if r.res != nil && r.stages != nil { throw FSError("give either --res or --stages, not both") }
         if let layers = r.dilateLayers { try DilationPlan.validate(layers, layout: model.layout) }
 
-        method = r.method; base = model.base; steps = r.steps; cosineScale = r.cosineScale
+        method = r.method; base = model.base; latentFactor = model.latentFactor; steps = r.steps; cosineScale = r.cosineScale
         cosineScaleBackground = r.hasDetailMask ? (r.cosineScaleBackground ?? 1.0) : nil; upsample = r.upsample; keepStages = r.keepStages
         restartStep = r.restartStep ?? Int(0.3 * Double(r.steps))
         guard restartStep >= 0, restartStep < r.steps else {

@@ -40,6 +40,8 @@ public protocol ProjectedSelfAttention {
     func values(_ x: Tensor) -> Tensor
     func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor
     func outputProjection(_ x: Tensor) -> Tensor
+    /// The weight [C, inner] of the (affine) output projection.
+    var outputWeight: Tensor { get }
 }
 
 public enum ScaleFusion {
@@ -62,16 +64,13 @@ public enum ScaleFusion {
         // the padding), outputs averaged where windows overlap.
         var value = Tensor(zeros: [b, h, w, inner])
         var count = [Float](repeating: 0, count: h * w)
-        for win in windows {
-            let a = m.attend(q: gather(q, h: h, w: w, window: win), k: gather(k, h: h, w: w, window: win),
-                             v: gather(v, h: h, w: w, window: win))
-            scatterAdd(a, into: &value, h: h, w: w, window: win, count: &count)
-        }
+        localAttention(q: q, k: k, v: v, h: h, w: w, windows: windows, into: &value, count: &count, attention: m)
         divide(&value, by: count, c: inner)
         if settings.temporalSigma > 0 && frames > 1 {
             value = temporalLowPass(value, frames: frames, sigma: settings.temporalSigma)
         }
-        let local = m.outputProjection(value.reshaped([b, h * w, inner]))
+        let ks = settings.kernelSize
+        if ks <= 1 { return m.outputProjection(value.reshaped([b, h * w, inner])) }
 
         // Global branch.
         let globalA: Tensor
@@ -82,12 +81,139 @@ public enum ScaleFusion {
         }
         let global = m.outputProjection(globalA)
 
-        // G(local) + global − G(global) = global + G(local − global) (G is linear).
-        let ks = settings.kernelSize
-        if ks <= 1 { return local }
-        let diff = (local - global).reshaped([b, h, w, c])
-        let blurred = gaussianBlur(diff, kernelSize: ks, sigma: 1.0, axes: [1, 2, 3])
-        return global + blurred.reshaped([b, h * w, c])
+        // G(local) + global − G(global) = global + G(local − global) (G is linear), and
+        // local − global = W·(value − globalA) (the bias cancels). G = G_h ∘ G_w ∘ G_c with G_c acting on
+        // output channels only, so G_c·W is folded into one [C, inner] weight and the spatial passes run on
+        // the inner-dimension difference (they commute with the per-token linear map).
+        let kernel = gaussianKernel1D(size: ks, sigma: 1.0)
+        let blurredW = channelBlurredWeight(m.outputWeight, kernel: kernel)
+        var d = value
+        d.data.withUnsafeMutableBufferPointer { dp in
+            globalA.data.withUnsafeBufferPointer { gp in
+                let n = dp.count
+                ParallelFor.run(n, minChunk: 1 << 16) { r in
+                    for i in r { dp[i] -= gp[i] }
+                }
+            }
+        }
+        let spatial = gaussianBlur(d, kernelSize: ks, sigma: 1.0, axes: [1, 2])
+        var out = linear(spatial.reshaped([b, h * w, inner]), weight: blurredW, bias: nil)
+        out.data.withUnsafeMutableBufferPointer { op in
+            global.data.withUnsafeBufferPointer { gp in
+                ParallelFor.run(op.count, minChunk: 1 << 16) { r in
+                    for i in r { op[i] += gp[i] }
+                }
+            }
+        }
+        _ = c
+        return out
+    }
+
+    /// G_c·W: the zero-padded 1-D correlation with `kernel` along the output-channel axis of W [C, inner].
+    static func channelBlurredWeight(_ wt: Tensor, kernel: [Float]) -> Tensor {
+        let c = wt.shape[0], inner = wt.shape[1], half = kernel.count / 2
+        return Tensor(shape: [c, inner]) { dst in
+            dst.initialize(repeating: 0)
+            wt.data.withUnsafeBufferPointer { src in
+                for i in 0..<c {
+                    for t in 0..<kernel.count {
+                        let j = i + t - half
+                        if j < 0 || j >= c { continue }
+                        let kt = kernel[t]
+                        for e in 0..<inner { dst[i * inner + e] += kt * src[j * inner + e] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bytes of window-gathered q/k/v held at once by the batched local branch.
+    static let localBatchBudget = 48 << 20
+
+    /// Local branch: attention inside every window (zero tokens where a jittered window reaches into the
+    /// padding), summed into `value` with coverage `count`. Windows are gathered side by side into one
+    /// batch (in groups bounded by `localBatchBudget`) so each group is one attention call.
+    static func localAttention(q: Tensor, k: Tensor, v: Tensor, h: Int, w: Int, windows: [FusionWindow],
+                               into value: inout Tensor, count: inout [Float], attention m: ProjectedSelfAttention) {
+        guard let first = windows.first else { return }
+        let b = q.shape[0], cq = q.shape[2], cv = v.shape[2]
+        let n = first.height * first.width
+        precondition(windows.allSatisfy { $0.height == first.height && $0.width == first.width })
+        let perWindow = b * n * (2 * cq + 2 * cv) * MemoryLayout<Float>.size
+        let group = Swift.max(1, localBatchBudget / Swift.max(perWindow, 1))
+        for win in windows {
+            for i in 0..<win.height {
+                let gy = win.top + i
+                if gy < 0 || gy >= h { continue }
+                for j in 0..<win.width {
+                    let gx = win.left + j
+                    if gx >= 0 && gx < w { count[gy * w + gx] += 1 }
+                }
+            }
+        }
+        var g0 = 0
+        while g0 < windows.count {
+            let wins = Array(windows[g0..<Swift.min(windows.count, g0 + group)])
+            g0 += wins.count
+            let a = m.attend(q: gatherWindows(q, h: h, w: w, windows: wins), k: gatherWindows(k, h: h, w: w, windows: wins),
+                             v: gatherWindows(v, h: h, w: w, windows: wins))
+            scatterAddWindows(a, into: &value, h: h, w: w, windows: wins)
+        }
+    }
+
+    /// Tokens of several same-size windows [nWin·B, n, C] (window outer); outside the grid = zero.
+    static func gatherWindows(_ x: Tensor, h: Int, w: Int, windows: [FusionWindow]) -> Tensor {
+        let b = x.shape[0], c = x.shape[2]
+        let wh = windows[0].height, ww = windows[0].width, n = wh * ww
+        return Tensor(shape: [windows.count * b, n, c]) { dst in
+            x.data.withUnsafeBufferPointer { src in
+                ParallelFor.run(windows.count * b) { r in
+                    for item in r {
+                        let win = windows[item / b], bi = item % b
+                        for i in 0..<wh {
+                            let gy = win.top + i
+                            for j in 0..<ww {
+                                let gx = win.left + j
+                                let d = dst.baseAddress! + (item * n + i * ww + j) * c
+                                if gy < 0 || gy >= h || gx < 0 || gx >= w {
+                                    d.initialize(repeating: 0, count: c)
+                                } else {
+                                    d.initialize(from: src.baseAddress! + ((bi * h + gy) * w + gx) * c, count: c)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the outputs [nWin·B, n, C] of `windows` into `value` [B, h, w, C] (padding positions dropped);
+    /// parallel over B (each batch entry's grid is written by one worker, windows in order).
+    static func scatterAddWindows(_ y: Tensor, into value: inout Tensor, h: Int, w: Int, windows: [FusionWindow]) {
+        let c = y.shape[2], b = value.shape[0]
+        let wh = windows[0].height, ww = windows[0].width, n = wh * ww
+        y.data.withUnsafeBufferPointer { src in
+            value.data.withUnsafeMutableBufferPointer { dst in
+                ParallelFor.run(b) { r in
+                    for bi in r {
+                        for (wi, win) in windows.enumerated() {
+                            for i in 0..<wh {
+                                let gy = win.top + i
+                                if gy < 0 || gy >= h { continue }
+                                for j in 0..<ww {
+                                    let gx = win.left + j
+                                    if gx < 0 || gx >= w { continue }
+                                    let s = src.baseAddress! + ((wi * b + bi) * n + i * ww + j) * c
+                                    let d = dst.baseAddress! + ((bi * h + gy) * w + gx) * c
+                                    for e in 0..<c { d[e] += s[e] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Tokens of one window [B, wh·ww, C]; positions outside the grid are zero (the reference's padding).

@@ -35,6 +35,7 @@ extension SelfAttentionWeights: ProjectedSelfAttention {
     public func values(_ x: Tensor) -> Tensor { linear(x, weight: toV, bias: nil) }
     public func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor { multiHeadAttention(q: q, k: k, v: v, heads: heads) }
     public func outputProjection(_ x: Tensor) -> Tensor { linear(x, weight: outWeight, bias: outBias) }
+    public var outputWeight: Tensor { outWeight }
 }
 
 public enum ScaleFusionParity {

@@ -2,7 +2,9 @@
 import FSModels
 import FSTensor
 
-extension CrossAttention: ProjectedSelfAttention {}
+extension CrossAttention: ProjectedSelfAttention {
+    public var outputWeight: Tensor { toOutWeight }
+}
 
 /// The UNet's `SpatialSelfAttentionStrategy` for an upper FreeScale stage. Window jitter is drawn from a
 /// generator keyed by (run seed, stage, step, module name), so it is the same for every frame and both

@@ -16,6 +16,8 @@ struct BenchFreeScaleCommand: ParsableCommand {
     @Option(help: "Frames.") var frames: Int = 4
     @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
     @Flag(help: "Skip fast mode.") var skipFast = false
+    @Flag(help: "Only the level-0 self-attention (320 channels, 5 heads) instead of whole UNet forwards.")
+    var attentionOnly = false
 
     func run() throws {
         let config = try UNet3DConfig.preset(preset)
@@ -24,6 +26,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
         let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
+        if attentionOnly { return try attentionBench(size: size, baseSize: baseSize) }
         let unet = try UNet3D(config: config, source: SyntheticWeights(seed: 1))
         let afterWeights = MemoryStats.currentRSSBytes()
         print("weights resident: \(MemoryStats.format(bytes: afterWeights))")
@@ -66,6 +69,27 @@ struct BenchFreeScaleCommand: ParsableCommand {
                 print(String(format: "projected 16 frames: %.1f s, peak RSS ≈ %@ (activations scale with frames)",
                              t * 16 / Double(frames), MemoryStats.format(bytes: projected)))
             }
+        }
+    }
+
+    /// One spatial self-attention at UNet level 0 (vc2-512: 320 channels, 5 heads of 64): plain vs fused vs fast.
+    func attentionBench(size: FrameSize, baseSize: FrameSize) throws {
+        let (h, w, c) = (size.height / 8, size.width / 8, 320)
+        let x = Benchmark.randomTensor([frames, h * w, c], seed: 4)
+        func wt(_ s: UInt64) -> Tensor { Benchmark.randomTensor([c, c], seed: s, scale: 0.05) }
+        let attn = SelfAttentionWeights(toQ: wt(5), toK: wt(6), toV: wt(7), outWeight: wt(8),
+                                        outBias: Benchmark.randomTensor([c], seed: 9), heads: 5)
+        let plain = Benchmark.seconds { _ = attn(x) }
+        print(String(format: "attn1 %dx%d tokens × %d frames, plain:        %8.2f s", h, w, frames, plain))
+        var settings = ScaleFusionSettings(scaleH: Double(size.height) / Double(baseSize.height),
+                                           scaleW: Double(size.width) / Double(baseSize.width))
+        for fast in skipFast ? [false] : [false, true] {
+            settings.fast = fast
+            var rng: SplitMix64? = SplitMix64(seed: 1)
+            let t = try Benchmark.seconds {
+                _ = try ScaleFusion.fuse(x, height: h, width: w, frames: frames, settings: settings, rng: &rng, attention: attn)
+            }
+            print(String(format: "attn1 scale fusion%@:            %8.2f s   ×%.3f of plain", fast ? " --fast" : "       ", t, t / plain))
         }
     }
 }

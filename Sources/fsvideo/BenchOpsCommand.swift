@@ -16,7 +16,7 @@ struct BenchOpsCommand: ParsableCommand {
     @Option(help: "Timed runs per case (the best is reported).")
     var repeats: Int = 2
 
-    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, attention (comma-separated).")
+    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, activations, attention (comma-separated).")
     var only: String?
 
     @Flag(help: "Measure process CPU time instead of wall time (for single-thread runs on a busy machine).")
@@ -79,6 +79,17 @@ struct BenchOpsCommand: ParsableCommand {
             let t = Benchmark.bestSeconds(repeats: repeats) { _ = groupNorm(x, groups: 32, weight: g, bias: b, eps: 1e-6) }
             let gb = Double(x.count * 4 * 3) / t / 1e9   // two reads + one write
             report("groupNorm 32 groups [1,320,16,\(h),\(w)]", seconds: t, flops: nil, extra: String(format: "%.1f GB/s", gb))
+        }
+
+        // Activations (vectorised exp / erf): SiLU after every ResBlock GroupNorm, GELU in every GEGLU.
+        if wanted("activations") {
+            let x = Benchmark.randomTensor([1, 320, 16, 80, 128], seed: 15, scale: 4)
+            let ts = Benchmark.bestSeconds(repeats: repeats) { _ = silu(x) }
+            report("silu [1,320,16,80,128]", seconds: ts, flops: nil,
+                   extra: String(format: "%.0f M elements/s", Double(x.count) / ts / 1e6))
+            let tg = Benchmark.bestSeconds(repeats: repeats) { _ = gelu(x) }
+            report("gelu (erf) [1,320,16,80,128]", seconds: tg, flops: nil,
+                   extra: String(format: "%.0f M elements/s", Double(x.count) / tg / 1e6))
         }
 
         // Attention: 5 heads × d 64 (320 channels), self-attention over N tokens.

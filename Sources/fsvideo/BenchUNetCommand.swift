@@ -27,6 +27,9 @@ struct BenchUNetCommand: ParsableCommand {
         }
         guard frames >= 1, batch >= 1, iterations >= 1 else { throw FSError("--frames, --batch, --iterations must be ≥ 1") }
         let lh = parts[0] / 8, lw = parts[1] / 8
+        guard lh % config.sizeUnit == 0, lw % config.sizeUnit == 0 else {
+            throw FSError("--res sides must be multiples of \(8 * config.sizeUnit) for preset \(preset), got '\(res)'")
+        }
         print("fsvideo bench unet — preset \(preset), \(batch)×\(frames) frames, \(parts[0])x\(parts[1]) px (latent \(lh)x\(lw)), threads \(ParallelFor.threadCount), OpenBLAS threads \(BLAS.threadCount)")
         // The machine is shared: report wall-clock rates and CPU-time rates (FLOPs per process CPU-second,
         // all threads), each against raw sgemm measured the same way in this run.

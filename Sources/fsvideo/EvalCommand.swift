@@ -79,7 +79,7 @@ struct EvalCommand: ParsableCommand {
                                      dynamicScorer: scorer, progress: bar.update)
         bar.finish()
         for r in result.results where r.error != nil {
-            FileHandle.standardError.write(Data("fsvideo: warning: skipped \(r.path): \(r.error!)\n".utf8))
+            FileHandle.standardError.write(Data("fsvideo: warning: \(r.unusable ? "skipped" : "partly skipped") \(r.path): \(r.error!)\n".utf8))
         }
         let report = EvalReport(run: result, metrics: wanted, fvdFrames: frames, i3dPath: i3dPath, raftPath: raftPath)
         if let fvd = result.fvd {
@@ -94,6 +94,10 @@ struct EvalCommand: ParsableCommand {
         }
         if let json { try EvalReport.writeAtomically(try report.jsonData(), to: json) }
         if let csv { try EvalReport.writeAtomically(Data(report.csv.utf8), to: csv) }
+        if !result.metricErrors.isEmpty {
+            throw FSError(EvalMetric.allCases.compactMap { result.metricErrors[$0] }.joined(separator: "; ")
+                          + " (see the warnings above)")
+        }
     }
 
     func parseMetrics() throws -> Set<EvalMetric> {
@@ -134,6 +138,6 @@ final class EvalProgressBar {
 
     func finish() {
         guard shown else { return }
-        FileHandle.standardError.write(Data(String(format: "\ndone in %.1f s\n", Date().timeIntervalSince(start)).utf8))
+        FileHandle.standardError.write(Data(String(format: "\nevaluated in %.1f s\n", Date().timeIntervalSince(start)).utf8))
     }
 }

@@ -25,8 +25,6 @@ struct GenerateCommand: ParsableCommand {
     var config: String?
     @Option(help: "Number of frames (default: the model's, 16).")
     var frames: Int?
-    @Option(help: "Frame size HxW (default: the model's base size; sides multiples of 8·2^(UNet levels − 1)).")
-    var res: String?
     @Option(help: "DDIM steps (as the reference: len(range(0, 1000, 1000 // steps)) are run).")
     var steps: Int = 50
     @Option(help: "Classifier-free guidance scale (default: the model's; 12 for VideoCrafter2, 7.5 for the toy model).")
@@ -51,10 +49,11 @@ struct GenerateCommand: ParsableCommand {
     var overwrite = false
     @Flag(help: "No progress bars (errors and warnings still go to stderr).")
     var quiet = false
+    @OptionGroup(title: "FreeScale")
+    var freescale: FreeScaleOptions
 
     func run() throws {
         let prompts = try readPrompts()
-        let size = try res.map(Self.parseSize)
         if let frames, frames < 1 { throw FSError("--frames must be ≥ 1, got \(frames)") }
         if steps < 1 { throw FSError("--steps must be ≥ 1, got \(steps)") }
         if let saveFps, !(saveFps > 0 && saveFps <= 1000) { throw FSError("--save-fps must be in (0, 1000], got \(saveFps)") }
@@ -74,7 +73,6 @@ struct GenerateCommand: ParsableCommand {
             var s = GenerationSettings(prompt: p, model: mc)
             s.negativePrompt = negativePrompt
             if let frames { s.frames = frames }
-            if let size { (s.height, s.width) = size }
             s.steps = steps; s.eta = eta; s.seed = seed
             if let cfg { s.guidance = cfg }
             if let fps { s.fps = fps }
@@ -82,6 +80,7 @@ struct GenerateCommand: ParsableCommand {
             if !sub.isEmpty { try FileManager.default.createDirectory(atPath: output.file(sub), withIntermediateDirectories: true) }
             if prompts.count > 1 && !quiet { FileHandle.standardError.write(Data("[\(k + 1)/\(prompts.count)] \(p)\n".utf8)) }
             let run = try GenerationRun(loaded: loaded, settings: s, quiet: quiet)
+            run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: s.frames)
             let record = try run.execute(output: output, subdirectory: sub, saveFps: saveFps ?? mc.defaultSaveFps,
                                          dumpFrames: dumpFrames, loadSeconds: loadSeconds)
             summaries.append(record)
@@ -122,6 +121,7 @@ final class GenerationRun {
     let t2v: TextToVideo
     let quiet: Bool
     var timings: [(String, Double)] = []
+    var freeScale: FreeScaleRun?
     private var bar: ProgressBar?
     private var barKey = ""
 
@@ -155,6 +155,7 @@ final class GenerationRun {
     /// The final latent (scaled, `[1, C, F, h, w]`). The FreeScale cascade replaces this for upper stages.
     func latents() throws -> Tensor {
         _ = try timed("text_encoding") { try t2v.textContexts() }
+        if let fs = freeScale, !fs.isPlain { return try timed("denoising") { try fs.latents(t2v) } }
         return try timed("denoising") { try t2v.generate() }
     }
 
@@ -163,6 +164,7 @@ final class GenerationRun {
                  loadSeconds: Double) throws -> String {
         let s = t2v.settings
         let z = try latents()
+        try freeScale?.writeKeptStages(t2v, output: output, subdirectory: sub, saveFps: saveFps)
         let video = try timed("vae_decode") { try t2v.decode(z) }
         bar?.finish(); bar = nil
         let frames = try Frames(tensor: video)

@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSDiffusion
+import FSModels
 import FSTensor
 
 /// Finds and loads the model `generate` runs: `--ckpt` (+ optional `--config`) or the built-in toy model.
@@ -12,22 +13,6 @@ struct LoadedModel {
 }
 
 enum ModelFiles {
-    /// Reads a checkpoint by extension: .safetensors, or a PyTorch zip (.ckpt/.pt/.pth).
-    static func readStateDict(_ path: String) throws -> StateDict {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw FSError("\(path): no such file") }
-        if isDir.boolValue { throw FSError("\(path): is a directory, expected a checkpoint file") }
-        let ext = (path as NSString).pathExtension.lowercased()
-        switch ext {
-        case "safetensors": return try SafeTensors.read(path: path)
-        case "ckpt", "pt", "pth", "bin": return try TorchCheckpointBridge.read(path: path)
-        default:
-            // Sniff: a zip starts with "PK"; anything else is tried as safetensors.
-            let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 2)) ?? Data()
-            return head == Data([0x50, 0x4B]) ? try TorchCheckpointBridge.read(path: path) : try SafeTensors.read(path: path)
-        }
-    }
-
     /// A `--config` file: our JSON model config, or a bare UNet JSON config on top of vc2-512 defaults.
     static func readConfig(_ path: String) throws -> VideoModelConfig {
         guard FileManager.default.fileExists(atPath: path) else { throw FSError("\(path): no such file") }
@@ -44,7 +29,7 @@ enum ModelFiles {
         if ckpt == nil && !FileManager.default.fileExists(atPath: path) {
             throw FSError("built-in toy model not found at \(path) (set FSVIDEO_TOY_MODEL to its directory or pass --ckpt)")
         }
-        let sd = try readStateDict(path)
+        let sd = try Checkpoint.load(path: path)
         let cfg: VideoModelConfig, origin: String
         if let config {
             cfg = try readConfig(config); origin = config
@@ -58,26 +43,50 @@ enum ModelFiles {
     }
 }
 
-/// VideoCrafter inference YAML (`configs/inference_t2v_512_v2.0.yaml`). This build reads no YAML; it
-/// recognises the VideoCrafter2 512 config by its UNet numbers and maps it to the vc2-512 preset.
+/// VideoCrafter inference YAML (`configs/inference_t2v_512_v2.0.yaml` layout): `model.params` gives the
+/// schedule and scale_factor, `unet_config.params` the UNet, `first_stage_config.params` the VAE,
+/// `image_size` (latent) × 8 the base size; the text tower is ViT-H-14's (the only arch VideoCrafter2 uses).
 enum VideoCrafterYAML {
     static func read(path: String) throws -> VideoModelConfig {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw FSError("\(path): cannot read") }
-        func value(_ key: String) -> String? {
-            for line in text.split(separator: "\n") {
-                let t = line.trimmingCharacters(in: .whitespaces)
-                if t.hasPrefix(key + ":") { return t.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces) }
-            }
-            return nil
+        let root = try YAMLSubset.parse(text, source: path)
+        func dict(_ any: Any?, _ what: String) throws -> [String: Any] {
+            guard let d = any as? [String: Any] else { throw FSError("\(path): YAML has no '\(what)' mapping") }
+            return d
         }
+        let params = try dict(try dict(try dict(root, "root")["model"], "model")["params"], "model.params")
+        let unetParams = try dict(try dict(params["unet_config"], "unet_config")["params"], "unet_config.params")
+        let vaeParams = try dict(try dict(params["first_stage_config"], "first_stage_config")["params"], "first_stage_config.params")
+        func json(_ obj: Any) throws -> Data { try JSONSerialization.data(withJSONObject: obj) }
         var cfg = VideoModelConfig.vc2_512
-        guard value("model_channels") == "320", value("context_dim") == "1024" else {
-            throw FSError("\(path): only VideoCrafter2's inference_t2v_512_v2.0.yaml is recognised among YAML configs; pass a JSON config instead")
+        cfg.name = (path as NSString).lastPathComponent
+        cfg.unet = try UNet3DConfig.decode(json: json(unetParams))
+        do { cfg.vae = try JSONDecoder().decode(AutoencoderKLConfig.self, from: json(vaeParams)) } catch {
+            throw FSError("\(path): first_stage_config.params is not a valid AutoencoderKL config (\(error))")
         }
-        if let s = value("scale_factor").flatMap(Double.init) { cfg.scaleFactor = s }
-        if let s = value("scale_b").flatMap(Double.init) { cfg.schedule.scaleB = s }
-        if let s = value("mid_step").flatMap(Int.init) { cfg.schedule.midStep = s }
-        if let s = value("temporal_length").flatMap(Int.init) { cfg.unet.temporalLength = s }
+        var sched = ScheduleConfig.videoCrafter2
+        if let v = params["linear_start"] as? Double { sched.linearStart = v }
+        if let v = params["linear_end"] as? Double { sched.linearEnd = v }
+        if let v = params["timesteps"] as? Int { sched.timesteps = v }
+        sched.useScale = params["use_scale"] as? Bool ?? false
+        sched.scaleA = (params["scale_a"] as? NSNumber)?.doubleValue ?? 1
+        sched.scaleB = (params["scale_b"] as? NSNumber)?.doubleValue ?? 0.3   // LatentDiffusion's default
+        sched.midStep = params["mid_step"] as? Int ?? 400
+        sched.fixScaleBug = params["fix_scale_bug"] as? Bool ?? false
+        cfg.schedule = sched
+        if let s = (params["scale_factor"] as? NSNumber)?.doubleValue { cfg.scaleFactor = s }
+        if let size = params["image_size"] as? [Int], size.count == 2 {
+            cfg.baseResolution = size.map { $0 * cfg.vae.downsamplingFactor }
+        }
+        if let t = cfg.unet.temporalLength { cfg.frames = t }
+        if let cond = (params["cond_stage_config"] as? [String: Any])?["params"] as? [String: Any],
+           let layer = cond["layer"] as? String {
+            guard let l = OpenCLIPLayer(rawValue: layer) else { throw FSError("\(path): text layer '\(layer)' is not supported") }
+            cfg.text.layer = l
+        }
+        if let ctx = cfg.unet.contextDim, ctx != cfg.text.width {
+            throw FSError("\(path): context_dim \(ctx) does not match the ViT-H-14 text tower (1024)")
+        }
         return cfg
     }
 }

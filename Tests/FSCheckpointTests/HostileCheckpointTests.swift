@@ -163,3 +163,14 @@ extension HostileCheckpointTests {
                       "second view reaching past the storage bytes")
     }
 }
+
+extension HostileCheckpointTests {
+    /// A list appended to itself (or a dict set into itself) would make any walk over the values loop.
+    func testSelfContainingContainers() {
+        let list = Data([0x80, 0x02, UInt8(ascii: "]"), UInt8(ascii: "q"), 0, UInt8(ascii: "h"), 0, UInt8(ascii: "a"), UInt8(ascii: ".")])
+        assertRefused(ZipBuilder.build([("archive/data.pkl", list)]), "list containing itself")
+        var dict = Data([0x80, 0x02, UInt8(ascii: "}"), UInt8(ascii: "q"), 0]); dict.append(Self.str("k"))
+        dict.append(contentsOf: [UInt8(ascii: "h"), 0, UInt8(ascii: "s"), UInt8(ascii: ".")])
+        assertRefused(ZipBuilder.build([("archive/data.pkl", dict)]), "dict containing itself")
+    }
+}

@@ -26,6 +26,8 @@ final class DDIMParityTests: XCTestCase {
         XCTAssertEqual(try DDIMSchedule(steps: 50, eta: 1).samplingTimesteps.first, 981)
         XCTAssertThrowsError(try DDIMSchedule(steps: 0, eta: 1))
         XCTAssertThrowsError(try DDIMSchedule(steps: 600, eta: 1))
+        XCTAssertThrowsError(try DDIMSchedule(steps: 3, eta: 1))   // 333 divides 999: timestep 1000
+        XCTAssertThrowsError(try DDIMSchedule(steps: 9, eta: 1))
     }
 
     /// eta 0 gives σ = 0 everywhere, and a step needs no noise then.

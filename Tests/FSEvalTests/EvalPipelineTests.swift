@@ -52,14 +52,18 @@ final class EvalPipelineTests: XCTestCase {
         XCTAssertEqual(fvd["frames"] as? Int, 9)
         XCTAssertEqual(fvd["resolution"] as? Int, 224)
         XCTAssertEqual((json["failed"] as! [[String: Any]]).count, 2)
+        XCTAssertEqual(run.results.first { $0.path == "broken.mp4" }!.status, "failed")
+        XCTAssertEqual(run.results.first { $0.path == "short.mp4" }!.status, "partial")
         XCTAssertEqual(report.csv.split(separator: "\n").count, 6)
     }
 
     func testAllVideosFailingIsAnError() throws {
         let i3d = try I3D(SyntheticEvalWeights.i3d().view(prefix: ""))
         let bad = [EvalVideo(path: "x.mp4") { throw FSError("x.mp4: not a video") }]
-        XCTAssertThrowsError(try EvalRun.run(fake: bad, real: bad + bad, metrics: [.fvd],
-                                             fvdExtractor: FVDFeatureExtractor(i3d: i3d, frames: 9), dynamicScorer: nil))
+        let run = try EvalRun.run(fake: bad, real: bad + bad, metrics: [.fvd],
+                                  fvdExtractor: FVDFeatureExtractor(i3d: i3d, frames: 9), dynamicScorer: nil)
+        XCTAssertNil(run.fvd)
+        XCTAssertNotNil(run.metricErrors[.fvd])
     }
 
     func testDynamicDegreeRun() throws {

@@ -291,3 +291,27 @@ final class FastMathTests: XCTestCase {
         for j in 0..<37 { XCTAssertEqual(Double(row[j]), want[j], accuracy: 1e-6 * want[j]) }
     }
 }
+
+final class ActivationAccuracyTests: XCTestCase {
+    func testSiluGeluOverWideRange() {
+        // −12…12 in fine steps plus extremes: vectorised exp/erf against Double references.
+        var vals: [Float] = stride(from: -12.0, through: 12.0, by: 0.00937).map { Float($0) }
+        vals += [-100, -88, -40, 40, 88, 100, 0, -0.0]
+        let x = Tensor(shape: [vals.count], data: vals)
+        let s = silu(x), g = gelu(x)
+        for (i, v) in vals.enumerated() {
+            let d = Double(v)
+            XCTAssertEqual(Double(s.data[i]), d / (1 + exp(-d)), accuracy: 2e-6 * max(1, abs(d)), "silu(\(v))")
+            XCTAssertEqual(Double(g.data[i]), 0.5 * d * (1 + erf(d / 2.0.squareRoot())), accuracy: 2e-6 * max(1, abs(d)), "gelu(\(v))")
+        }
+    }
+
+    func testSoftmaxWithInfinities() {
+        let x = Tensor(shape: [2, 3], data: [-.infinity, 0, 1, 1000, 1000, -1000])
+        let y = softmax(x)
+        XCTAssertEqual(y.data[0], 0)
+        XCTAssertEqual(Double(y.data[1]), 1 / (1 + M_E), accuracy: 1e-6)
+        XCTAssertEqual(y.data[3], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(y.data[5], 0, accuracy: 1e-12)
+    }
+}

@@ -156,3 +156,64 @@ final class BadInputTests: XCTestCase {
         }
     }
 }
+
+/// Mutated copies of valid MP4, WebM, GIF and PNG files: every read ends in success or an FSError, never a
+/// crash, hang or a different error type; no descriptors leak. FSVIDEO_FUZZ_COUNT=N runs N per format (default 50).
+final class MutatedInputTests: XCTestCase {
+    func testMutatedFilesNeverCrash() throws {
+        let dir = try scratchDir()
+        defer { removeDir(dir) }
+        let clip = Clips.movingSquares(t: 6, h: 24, w: 32)
+        var fast = VideoWriterOptions(); fast.preset = "ultrafast"
+        try VideoWriter.write(clip, to: "\(dir)/a.mp4", options: fast)
+        try VideoWriter.write(clip, to: "\(dir)/a.webm")
+        try VideoWriter.write(clip, to: "\(dir)/a.gif")
+        try PNGWriter.write(rgb: clip.frame(0), width: 32, height: 24, to: "\(dir)/a.png")
+        var rng = SplitMix(seed: 2024)
+        let before = openFDs()
+        var outcomes = [String: Int]()
+        for ext in ["mp4", "webm", "gif", "png"] {
+            let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(dir)/a.\(ext)")))
+            for k in 0..<(Int(ProcessInfo.processInfo.environment["FSVIDEO_FUZZ_COUNT"] ?? "") ?? 50) {
+                var bytes = original
+                switch k % 4 {
+                case 0:  // flip a few bytes anywhere
+                    for _ in 0..<(1 + Int(rng.next() % 8)) { bytes[Int(rng.next() % UInt64(bytes.count))] ^= UInt8(1 + rng.next() % 255) }
+                case 1:  // truncate
+                    bytes = Array(bytes.prefix(Int(rng.next() % UInt64(bytes.count))))
+                case 2:  // corrupt the header region
+                    for _ in 0..<4 { bytes[Int(rng.next() % UInt64(min(bytes.count, 256)))] = UInt8(truncatingIfNeeded: rng.next()) }
+                default: // zero a run of bytes
+                    let start = Int(rng.next() % UInt64(bytes.count))
+                    for i in start..<min(bytes.count, start + 1 + Int(rng.next() % 64)) { bytes[i] = 0 }
+                }
+                let path = "\(dir)/m\(k).\(ext)"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                do {
+                    let f = try VideoReader.read(path)
+                    XCTAssertGreaterThan(f.count, 0)
+                    outcomes["read", default: 0] += 1
+                } catch is FSError {
+                    outcomes["error", default: 0] += 1
+                } catch {
+                    XCTFail("\(path): unexpected error type \(error)")
+                }
+                unlink(path)
+            }
+        }
+        print("mutated inputs: \(outcomes)")
+        XCTAssertEqual(openFDs(), before, "file descriptors leaked")
+    }
+}
+
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}

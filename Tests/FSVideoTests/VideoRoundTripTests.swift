@@ -101,6 +101,20 @@ final class VideoRoundTripTests: XCTestCase {
         let s10 = try FileManager.default.attributesOfItem(atPath: "\(dir)/crf10.mp4")[.size] as! Int
         XCTAssertLessThan(s40, s10)
 
+        // Without an H.264 encoder, MP4 falls back to MPEG-4 Part 2 with a warning.
+        let log = WarningLog()
+        var fb = VideoWriterOptions(); fb.warn = { log.add($0) }
+        VideoWriter.hideH264ForTesting = true
+        defer { VideoWriter.hideH264ForTesting = false }
+        let fallback = try VideoWriter.write(clip, to: "\(dir)/fallback.mp4", options: fb)
+        VideoWriter.hideH264ForTesting = false
+        XCTAssertEqual(fallback.encoder, "mpeg4")
+        XCTAssertEqual(fallback.warnings.count, 1)
+        XCTAssertEqual(log.messages, fallback.warnings)
+        XCTAssertTrue(log.messages.first?.contains("MPEG-4 Part 2") ?? false)
+        XCTAssertEqual(try ffprobeStream("\(dir)/fallback.mp4")["codec_name"] as? String, "mpeg4")
+        XCTAssertGreaterThanOrEqual(psnr(try VideoReader.read("\(dir)/fallback.mp4"), clip), 30)
+
         var m = VideoWriterOptions(); m.encoder = "mpeg4"
         let summary = try VideoWriter.write(clip, to: "\(dir)/part2.mp4", options: m)
         XCTAssertEqual(summary.encoder, "mpeg4")

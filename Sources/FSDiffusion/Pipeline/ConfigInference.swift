@@ -6,7 +6,8 @@ import FSTensor
 /// Reads a model's configuration off its tensor shapes (for checkpoints that carry no config and do not
 /// match the vc2-512 preset, e.g. ../shared/fixtures/lvdm/tiny_vc2.ckpt).
 ///
-/// Not recoverable from shapes, so fixed here: temporal_length 16, dropout 0, VAE resolution 256 and no VAE
+/// Not recoverable from shapes, so fixed here: base size 320x512 when model_channels ≥ 320, else about 64x96;
+/// temporal_length 16, dropout 0, VAE resolution 256 and no VAE
 /// attention resolutions, text heads = width/64 when width is a multiple of 64 (ViT-H: 16), else width/16.
 public enum ConfigInference {
     public static func infer(_ sd: StateDict) throws -> VideoModelConfig {
@@ -14,10 +15,11 @@ public enum ConfigInference {
         let vae = try inferVAE(sd.view(prefix: "first_stage_model."), source: sd.source)
         let text = try inferText(sd.view(prefix: OpenCLIPTextEncoder.checkpointPrefix), source: sd.source)
         let vc2 = VideoModelConfig.vc2_512
-        let f = 1 << (vae.ddconfig.chMult.count - 1)
-        // Base size: VideoCrafter2's 320x512 when the geometry allows, else 8x12 latents at this VAE factor.
-        let isVC2Like = unet.sizeUnit * f <= 64
-        let base = isVC2Like ? vc2.baseResolution : [8 * f * unet.sizeUnit, 12 * f * unet.sizeUnit]
+        let unit = (1 << (vae.ddconfig.chMult.count - 1)) * unet.sizeUnit
+        // Base size: VideoCrafter2's 320x512 for full-width UNets, else a small 64x96-like size for tiny ones.
+        let base = unet.modelChannels >= 320 && 320 % unit == 0 && 512 % unit == 0
+            ? vc2.baseResolution
+            : [unit * Swift.max(1, 64 / unit), unit * Swift.max(1, 96 / unit)]
         return VideoModelConfig(name: "inferred", baseResolution: base, frames: 16, fps: 28, scaleFactor: 0.18215,
                                 unet: unet, vae: vae, text: text, schedule: .videoCrafter2, guidance: 12.0, saveFps: 10)
     }
