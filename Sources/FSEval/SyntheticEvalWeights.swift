@@ -33,7 +33,7 @@ public enum SyntheticEvalWeights {
         let sd = StateDict(source: "synthetic weights")
         for key in shapes.keys.sorted() {
             let shape = shapes[key]!
-            var rng = SplitMix(seed: seed &+ UInt64(truncatingIfNeeded: key.hashValueStable))
+            var rng = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: key.hashValueStable))
             let n = shape.reduce(1, *)
             let fanIn = shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1
             let isVar = key.hasSuffix("running_var")
@@ -50,24 +50,6 @@ public enum SyntheticEvalWeights {
             sd[key] = StoredTensor(dtype: .f32, shape: shape, bytes: bytes)
         }
         return sd
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for synthetic weights and test clips.
-public struct SplitMix {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    public mutating func normal() -> Double {
-        let u = Swift.max(uniform(), 1e-300), v = uniform()
-        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
     }
 }
 

@@ -1,3 +1,4 @@
+import FSTensor
 // Window layout of FreeScale's local attention branch (the reference's `get_views`, per axis).
 
 /// One local window in grid coordinates (may reach into the zero padding when jittered).
@@ -65,28 +66,3 @@ public enum FusionWindows {
     }
 }
 
-/// SplitMix64: the small counter-style generator FreeScale uses for window jitter (seeded from the run's
-/// seed, the stage and the call index so results do not depend on thread count or timing).
-public struct SplitMix64: Sendable {
-    public var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func nextInt(in range: ClosedRange<Int>) -> Int {
-        let n = UInt64(range.upperBound - range.lowerBound + 1)
-        if n <= 1 { return range.lowerBound }
-        return range.lowerBound + Int(next() % n)
-    }
-    /// Mixes several values into one seed.
-    public static func seed(_ parts: UInt64...) -> UInt64 {
-        var g = SplitMix64(seed: 0x5EED)
-        var acc: UInt64 = 0
-        for p in parts { g.state ^= p; acc = g.next() }
-        return acc
-    }
-}

@@ -8,7 +8,7 @@ import FSTensor
 final class EvalPipelineTests: XCTestCase {
     /// A square moving right by `speed` pixels per frame over a noisy background.
     func movingSquare(frames: Int, height: Int, width: Int, speed: Int, seed: UInt64, fps: Double = 8) -> RGBVideo {
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var bytes = [UInt8](repeating: 0, count: frames * height * width * 3)
         let noise = (0..<(height * width)).map { _ in UInt8(20 + g.next() % 40) }
         for t in 0..<frames { for y in 0..<height { for x in 0..<width {

@@ -5,7 +5,7 @@ import FSTensor
 /// The evaluation kernels against naive scalar implementations written here.
 final class KernelTests: XCTestCase {
     func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(g.uniform() * 2 - 1) })
     }
 
@@ -78,7 +78,7 @@ final class KernelTests: XCTestCase {
 final class CorrelationModeTests: XCTestCase {
     /// The on-the-fly lookup (pooled image-2 features) equals the materialised pyramid's lookup.
     func testOnTheFlyLookupMatchesPyramid() {
-        var g = SplitMix(seed: 9)
+        var g = SplitMix64(seed: 9)
         let f1 = Tensor(shape: [1, 32, 17, 22], data: (0..<(32 * 17 * 22)).map { _ in Float(g.normal()) })
         let f2 = Tensor(shape: [1, 32, 17, 22], data: (0..<(32 * 17 * 22)).map { _ in Float(g.normal()) })
         var coords = Tensor(zeros: [1, 2, 17, 22])
