@@ -1,37 +1,38 @@
 import CBLAS
 import Foundation
 
-/// Thin access to OpenBLAS and its thread pool.
+/// Thin access to OpenBLAS.
 ///
-/// Threading policy (one rule for the whole package): a GEMM issued from ordinary (non-parallel) code
-/// runs with OpenBLAS's own threads; work that issues many independent GEMMs from inside a
-/// `ParallelFor` body wraps the whole parallel region in `BLAS.withSingleThread`, so each worker's
-/// sgemm runs single-threaded on its own core and the two pools never oversubscribe the cores.
+/// Threading policy (one rule for the whole package): OpenBLAS always runs single-threaded and fsvideo
+/// owns all parallelism. A large GEMM issued from ordinary code is split into column (or row) blocks run
+/// by `ParallelFor`, one single-threaded sgemm per core; code that issues many GEMMs from inside a
+/// `ParallelFor` body marks the region with `BLAS.withSingleThread`, so those GEMMs run as they are.
+/// (OpenBLAS's own pool was used before, but its idle threads spin in `sched_yield` for a while after each
+/// call; on 2 cores that spinning took about a fifth of the CPU samples of a toy-model generation, stolen
+/// from the ParallelFor workers.)
 public enum BLAS {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var singleThreadDepth = 0
-    nonisolated(unsafe) private static var savedThreads = 1
 
-    /// Number of threads OpenBLAS uses for a call made outside `withSingleThread`.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Puts OpenBLAS in single-thread mode once per process (before the first GEMM).
+    private static let configured: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
 
-    /// Runs `body` with OpenBLAS restricted to one thread (re-entrant; restores the previous count).
+    /// Threads a GEMM issued outside `withSingleThread` is split over.
+    public static var threadCount: Int { ParallelFor.threadCount }
+
+    /// Marks a parallel region whose GEMMs must not be split again (re-entrant).
     public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
-        lock.lock()
-        if singleThreadDepth == 0 {
-            savedThreads = Int(openblas_get_num_threads())
-            if savedThreads != 1 { openblas_set_num_threads(1) }
-        }
-        singleThreadDepth += 1
-        lock.unlock()
-        defer {
-            lock.lock()
-            singleThreadDepth -= 1
-            if singleThreadDepth == 0 && savedThreads != 1 { openblas_set_num_threads(Int32(savedThreads)) }
-            lock.unlock()
-        }
+        _ = configured
+        lock.lock(); singleThreadDepth += 1; lock.unlock()
+        defer { lock.lock(); singleThreadDepth -= 1; lock.unlock() }
         return try body()
     }
+
+    /// Multiply-adds below which a GEMM is not split.
+    static let splitThreshold = 1 << 21
 
     /// Row-major C = alpha·op(A)·op(B) + beta·C on raw pointers (lda/ldb/ldc are row strides).
     @inline(__always)
@@ -44,7 +45,46 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
             return
         }
+        _ = configured
+        let workers = ParallelFor.threadCount
+        if workers > 1 && m * n * k >= splitThreshold && Swift.max(m, n) >= 32 * workers && singleThreadDepth == 0 {
+            // Split the larger side of C into one block per worker (multiples of 16 columns/rows).
+            let alongN = n >= m
+            let side = alongN ? n : m
+            let block = ((side + workers - 1) / workers + 15) / 16 * 16
+            let parts = (side + block - 1) / block
+            withSingleThread {
+                ParallelFor.run(parts) { r in
+                    for p in r {
+                        let lo = p * block, len = Swift.min(block, side - lo)
+                        if alongN {
+                            rawSgemm(transA, transB, m, len, k, alpha, a, lda, b + (transB ? lo * ldb : lo), ldb, beta, c + lo, ldc)
+                        } else {
+                            rawSgemm(transA, transB, len, n, k, alpha, a + (transA ? lo : lo * lda), lda, b, ldb, beta, c + lo * ldc, ldc)
+                        }
+                    }
+                }
+            }
+            return
+        }
+        rawSgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+    }
+
+    @inline(__always)
+    static func rawSgemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// Raw OpenBLAS sgemm with OpenBLAS's own `threads` (the benchmarks' baseline); single-thread mode is
+    /// restored afterwards.
+    public static func openBLASThreadedSgemm(threads: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>,
+                                             b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        _ = configured
+        openblas_set_num_threads(Int32(threads))
+        rawSgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+        openblas_set_num_threads(1)
     }
 }

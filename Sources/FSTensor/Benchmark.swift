@@ -45,9 +45,8 @@ public enum Benchmark {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeMutableBufferPointer { pc in
-                        BLAS.sgemm(transA: false, transB: false, m: size, n: size, k: size,
-                                   a: pa.baseAddress!, lda: size, b: pb.baseAddress!, ldb: size,
-                                   c: pc.baseAddress!, ldc: size)
+                        BLAS.openBLASThreadedSgemm(threads: ParallelFor.threadCount, m: size, n: size, k: size,
+                                                   a: pa.baseAddress!, b: pb.baseAddress!, c: pc.baseAddress!)
                     }
                 }
             }

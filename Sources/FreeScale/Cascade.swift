@@ -40,10 +40,13 @@ public struct CascadeStage {
 
 public enum Cascade {
     /// Runs the whole plan; returns every stage (the last one is the result).
-    /// `detailMask` (at any grid) is resized to each stage's latent grid. `initial` (video-to-video, a scaled
-    /// latent at the base size) replaces the base generation; the upper stages are the same code path.
+    /// `detailMask` and `editMask` (at any grid) are resized to each stage's latent grid; inside the edit mask
+    /// the cosine blend uses `plan.cosineScaleEdit` (the backend blends the guidance itself). `initial`
+    /// (video-to-video, a scaled latent at the base size) replaces the base generation; the upper stages are
+    /// the same code path.
     public static func run(plan: FreeScalePlan, backend: CascadeBackend, seed: UInt64,
-                           detailMask: DetailMask? = nil, initial: Tensor? = nil) throws -> [CascadeStage] {
+                           detailMask: DetailMask? = nil, editMask: DetailMask? = nil,
+                           initial: Tensor? = nil) throws -> [CascadeStage] {
         guard backend.timesteps.count == plan.steps else {
             throw FSError("FreeScale: the sampler has \(backend.timesteps.count) steps, the plan \(plan.steps)")
         }
@@ -55,7 +58,7 @@ public enum Cascade {
         for (k, stage) in plan.upper.enumerated() {
             start = Date()
             latent = try runStage(stage, index: k + 1, previous: latent, plan: plan, backend: backend, seed: seed,
-                                  detailMask: detailMask)
+                                  detailMask: detailMask, editMask: editMask)
             stages.append(CascadeStage(size: stage.size, latent: latent, seconds: Date().timeIntervalSince(start)))
         }
         return stages
@@ -76,12 +79,17 @@ public enum Cascade {
     }
 
     static func runStage(_ stage: StagePlan, index: Int, previous: Tensor, plan: FreeScalePlan,
-                         backend: CascadeBackend, seed: UInt64, detailMask: DetailMask?) throws -> Tensor {
+                         backend: CascadeBackend, seed: UInt64, detailMask: DetailMask?, editMask: DetailMask?) throws -> Tensor {
         let x0 = try upscale(previous, to: stage.size, mode: plan.upsample, stage: index,
                              latentFactor: plan.latentFactor, backend: backend)
         let noise = backend.stageNoise(shape: x0.shape, stage: index)
         let ts = backend.timesteps
-        let mask = try detailMask?.resized(height: x0.shape[3], width: x0.shape[4])
+        let (lh, lw) = (x0.shape[3], x0.shape[4])
+        let detail = plan.cosineScaleBackground == nil ? nil : try detailMask?.resized(height: lh, width: lw)
+        let edit = plan.cosineScaleEdit == nil ? nil : try editMask?.resized(height: lh, width: lw)
+        let exponents = detail == nil && edit == nil ? nil
+            : CosineBlend.exponents(frames: x0.shape[2], alpha: plan.cosineScale, detail: detail,
+                                    alphaBackground: plan.cosineScaleBackground, edit: edit, alphaEdit: plan.cosineScaleEdit)
         let strategy = ScaleFusionStrategy(settings: stage.fusion, seed: seed, stage: index)
         // x̃ₜ is computed per step from x̃₀ and the one noise draw (same values as precomputing them all).
         var z = try backend.qSample(x0, timestep: ts[plan.restartStep], noise: noise)
@@ -89,8 +97,8 @@ public enum Cascade {
             let t = ts[i]
             if i > plan.restartStep {   // at the restart step z is x̃ₜ already (the blend is the identity)
                 let xt = try backend.qSample(x0, timestep: t, noise: noise)
-                if let mask, let bg = plan.cosineScaleBackground {
-                    z = CosineBlend.blend(z, toward: xt, timestep: t, alpha: plan.cosineScale, alphaBackground: bg, mask: mask)
+                if let exponents {
+                    z = CosineBlend.blend(z, toward: xt, timestep: t, exponents: exponents)
                 } else {
                     z = CosineBlend.blend(z, toward: xt, c: CosineBlend.factor(timestep: t, alpha: plan.cosineScale))
                 }

@@ -26,12 +26,39 @@ public enum CosineBlend {
     /// image pipeline computes it: c = base^(m·α + (1 − m)·α_bg). z [B, C, T, H, W]; mask at the latent grid.
     public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, alpha: Double, alphaBackground: Double,
                              mask: DetailMask, trainSteps: Int = 1000) -> Tensor {
+        let frames = z.rank == 5 ? z.shape[2] : 1
+        let e = exponents(frames: frames, alpha: alpha, detail: mask, alphaBackground: alphaBackground)
+        return blend(z, toward: xt, timestep: t, exponents: e, trainSteps: trainSteps)
+    }
+
+    /// Exponent planes (one per frame, H·W each, at the masks' grid) for the masked blend: α by default;
+    /// with a detail mask m·α + (1 − m)·α_bg; inside an edit mask α_edit (the region is free to change).
+    public static func exponents(frames: Int, alpha: Double, detail: DetailMask? = nil, alphaBackground: Double? = nil,
+                                 edit: DetailMask? = nil, alphaEdit: Double? = nil) -> [[Float]] {
+        let grid = detail ?? edit
+        let n = (grid?.height ?? 1) * (grid?.width ?? 1)
+        return (0..<frames).map { f in
+            var e = [Float](repeating: Float(alpha), count: n)
+            if let detail, let bg = alphaBackground {
+                let m = detail.plane(frame: f)
+                for p in 0..<n { e[p] = Float(Double(m[p]) * alpha + (1 - Double(m[p])) * bg) }
+            }
+            if let edit, let a = alphaEdit {
+                let m = edit.plane(frame: f)
+                for p in 0..<n where m[p] >= 0.5 { e[p] = Float(a) }
+            }
+            return e
+        }
+    }
+
+    /// z ← (1 − c)·z + c·x̃ₜ with c = base(t)^e per latent pixel; `exponents` holds one H·W plane per frame.
+    public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, exponents: [[Float]],
+                             trainSteps: Int = 1000) -> Tensor {
         precondition(z.shape == xt.shape && z.rank == 5, "CosineBlend: \(z.shape) vs \(xt.shape)")
         let base = factor(timestep: t, alpha: 1, trainSteps: trainSteps)
         let (b, ch, f, h, w) = (z.shape[0], z.shape[1], z.shape[2], z.shape[3], z.shape[4])
-        let cPlanes: [[Float]] = (0..<f).map { fi in
-            mask.plane(frame: fi).map { m in Float(pow(base, Double(m) * alpha + (1 - Double(m)) * alphaBackground)) }
-        }
+        precondition(exponents.count == f && exponents.allSatisfy { $0.count == h * w }, "CosineBlend: exponent planes do not fit \(z.shape)")
+        let cPlanes: [[Float]] = exponents.map { plane in plane.map { Float(pow(base, Double($0))) } }
         return Tensor(shape: z.shape) { dst in
             z.data.withUnsafeBufferPointer { a in
                 xt.data.withUnsafeBufferPointer { x in

@@ -40,6 +40,9 @@ public struct FreeScaleRequest: Sendable {
     public var jitter: Bool = true
     public var keepStages: Bool = false
     public var hasDetailMask: Bool = false
+    /// Local editing (`upscale --edit-mask`): the cosine exponent inside the edit region is α_bg
+    /// (`cosineScaleBackground`), default `FreeScalePlan.defaultEditCosineScale`.
+    public var hasEditMask: Bool = false
 
     public init() {}
 }
@@ -78,6 +81,8 @@ public struct FreeScalePlan: Sendable {
     public var restartStep: Int
     public var cosineScale: Double
     public var cosineScaleBackground: Double?
+    /// The cosine exponent inside an edit mask (nil without one).
+    public var cosineScaleEdit: Double?
     public var upsample: UpsampleMode
     public var keepStages: Bool
     public var latentFactor: Int
@@ -95,7 +100,7 @@ public struct FreeScalePlan: Sendable {
         guard r.cosineScale >= 0, r.cosineScale.isFinite else { throw FSError("--cosine-scale must be ≥ 0 (got \(r.cosineScale))") }
         if let bg = r.cosineScaleBackground {
             guard bg >= 0, bg.isFinite else { throw FSError("--cosine-scale-bg must be ≥ 0 (got \(bg))") }
-            guard r.hasDetailMask else { throw FSError("--cosine-scale-bg needs --detail-mask") }
+            guard r.hasDetailMask || r.hasEditMask else { throw FSError("--cosine-scale-bg needs --detail-mask (or --edit-mask)") }
         }
         guard r.dilateTau >= 0 else { throw FSError("--dilate-tau must be ≥ 0 (got \(r.dilateTau))") }
         guard r.fusionTemporalSigma >= 0, r.fusionTemporalSigma.isFinite else {
@@ -105,7 +110,8 @@ public struct FreeScalePlan: Sendable {
         if let layers = r.dilateLayers { try DilationPlan.validate(layers, layout: model.layout) }
 
         method = r.method; base = model.base; latentFactor = model.latentFactor; steps = r.steps; cosineScale = r.cosineScale
-        cosineScaleBackground = r.hasDetailMask ? (r.cosineScaleBackground ?? 1.0) : nil; upsample = r.upsample; keepStages = r.keepStages
+        cosineScaleBackground = r.hasDetailMask ? (r.cosineScaleBackground ?? 1.0) : nil
+        cosineScaleEdit = r.hasEditMask ? (r.cosineScaleBackground ?? Self.defaultEditCosineScale) : nil; upsample = r.upsample; keepStages = r.keepStages
         restartStep = r.restartStep ?? Int(0.3 * Double(r.steps))
         guard restartStep >= 0, restartStep < r.steps else {
             throw FSError("--restart-step \(restartStep) must be in 0..<\(r.steps) (the step count)")
@@ -159,16 +165,24 @@ public struct FreeScalePlan: Sendable {
         }
     }
 
-    /// A JSON-friendly summary for run.json.
+    /// α inside an edit mask when --cosine-scale-bg is not given: c = base(t)^8 is ≤ 0.16 from the default
+    /// restart step on, so the masked region follows the edit prompt instead of the upscaled input.
+    public static let defaultEditCosineScale = 8.0
+
+    /// A JSON-friendly summary for run.json (absent values as JSON null).
     public var summary: [String: Any] {
-        [
+        func json(_ v: Any?) -> Any { v ?? NSNull() }
+        return [
             "method": method.rawValue, "base": base.description, "stages": sizes.map(\.description),
             "steps": steps, "restart_step": restartStep, "cosine_scale": cosineScale,
-            "cosine_scale_bg": cosineScaleBackground as Any, "upsample": upsample.rawValue,
-            "dilate_tau": upper.first?.dilation.tau as Any,
-            "dilate_layers": upper.first?.dilation.layers as Any,
-            "fast": upper.first?.fusion.fast as Any,
-            "fusion_temporal_sigma": upper.first?.fusion.temporalSigma as Any,
+            "cosine_scale_bg": json(cosineScaleBackground), "cosine_scale_edit": json(cosineScaleEdit),
+            "upsample": upsample.rawValue,
+            "dilate_tau": json(upper.first?.dilation.tau),
+            "dilate_layers": json(upper.first?.dilation.layers),
+            "stage_dilation": upper.map(\.dilation.dilation),
+            "fast": json(upper.first?.fusion.fast),
+            "jitter": json(upper.first?.fusion.jitter),
+            "fusion_temporal_sigma": json(upper.first?.fusion.temporalSigma),
         ]
     }
 }

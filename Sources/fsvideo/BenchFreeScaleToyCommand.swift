@@ -3,19 +3,26 @@ import Foundation
 import FreeScale
 import FSDiffusion
 import FSTensor
+import FSVideo
 
 /// `fsvideo bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
-/// same final size and step count, and the object-count quality check (one object per video).
+/// same final size and step count, and the object-count quality check (one object per video) at every
+/// stage size of the cascade (the FreeScale result at an intermediate size is that stage of the climb to
+/// `--res`; direct inference is run at each size on its own).
 struct BenchFreeScaleToyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freescale-toy",
         abstract: "FreeScale vs --method direct on the toy model: time ratio and object counts.")
 
-    @Option(help: "Final size HxW.") var res: String = "128x192"
+    @Option(help: "Final size HxW (stages double from 64x96).") var res: String = "256x384"
     @Option(help: "Caption/seed pairs.") var pairs: Int = 20
     @Option(help: "Frames.") var frames: Int = 16
     @Option(help: "DDIM steps.") var steps: Int = 50
-    @Flag(help: "Also count objects at the base size.") var base = false
+    @Flag(help: "Fast scale fusion (strided sub-grid global branch).") var fast = false
+    @Flag(name: .customLong("time-only"), help: "Only the final size: FreeScale vs direct wall time.") var timeOnly = false
+    @Option(help: "Write contact sheets (base | FreeScale | direct per size) of the first pairs into this folder.")
+    var sheets: String?
+    @Option(name: .customLong("sheet-pairs"), help: "Pairs with contact sheets.") var sheetPairs: Int = 4
 
     static let captions = [
         "a red circle moving right on a black background", "a green square moving left on a gray background",
@@ -27,43 +34,82 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    static func count(_ v: Tensor) -> Int {
+        ObjectCount.medianCount(video: v.data, frames: v.shape[1], height: v.shape[2], width: v.shape[3])
+    }
+
     func run() throws {
         let loaded = try ModelFiles.load(ckpt: nil, config: nil)
         let mc = loaded.model.config
-        let target = try FrameSize(parsing: res, flag: "--res")
-        var single = ["freescale": 0, "direct": 0, "base": 0]
+        let geometry = ModelGeometry(model: mc)
+        var request = FreeScaleRequest(); request.res = try FrameSize(parsing: res, flag: "--res"); request.steps = steps
+        request.fast = fast
+        let sizes = try FreeScalePlan(request, model: geometry).sizes
+        let timed = sizes.last!
+        let compared = timeOnly ? [timed] : Array(sizes.dropFirst())
+        if let sheets { try FileManager.default.createDirectory(atPath: sheets, withIntermediateDirectories: true) }
+        // single[size][method] = videos with one object; time[method] = seconds to the final size.
+        var single: [FrameSize: [String: Int]] = [:], duplicated: [FrameSize: [String: Int]] = [:]
+        var baseSingle = 0, baseDuplicated = 0
         var time = ["freescale": 0.0, "direct": 0.0]
-        log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, \(target), threads \(ParallelFor.threadCount)")
+        log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
             var s = GenerationSettings(prompt: Self.captions[k % Self.captions.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = UInt64(1000 + k)
             var line = "pair \(k) seed \(s.seed) '\(s.prompt)':"
-            for method in [GenerationMethod.freescale, .direct] {
-                let t2v = try TextToVideo(model: loaded.model, settings: s)
-                var r = FreeScaleRequest(); r.res = target; r.method = method; r.steps = t2v.schedule.count
-                let plan = try FreeScalePlan(r, model: ModelGeometry(model: mc))
-                let t0 = Date()
-                let stages = try Cascade.run(plan: plan, backend: t2v, seed: s.seed)
-                let v = try t2v.decode(stages.last!.latent)
-                time[method.rawValue]! += Date().timeIntervalSince(t0)
-                let n = ObjectCount.medianCount(video: v.data, frames: v.shape[1], height: v.shape[2], width: v.shape[3])
-                if n == 1 { single[method.rawValue]! += 1 }
-                line += " \(method.rawValue)=\(n)"
-                if base && method == .freescale {
-                    let b = try t2v.decode(stages[0].latent)
-                    let nb = ObjectCount.medianCount(video: b.data, frames: b.shape[1], height: b.shape[2], width: b.shape[3])
-                    if nb == 1 { single["base"]! += 1 }
-                    line += " base=\(nb)"
-                }
+            let t2v = try TextToVideo(model: loaded.model, settings: s)
+            var r = request; r.steps = t2v.schedule.count
+            var t0 = Date()
+            let stages = try Cascade.run(plan: FreeScalePlan(r, model: geometry), backend: t2v, seed: s.seed)
+            let final = try t2v.decode(stages.last!.latent)
+            time["freescale"]! += Date().timeIntervalSince(t0)
+            var videos: [FrameSize: (freescale: Tensor, direct: Tensor)] = [:]
+            let base = try t2v.decode(stages[0].latent)
+            if Self.count(base) == 1 { baseSingle += 1 }
+            if Self.count(base) >= 2 { baseDuplicated += 1 }
+            line += " base=\(Self.count(base))"
+            for size in compared {
+                let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
+                var d = r; d.method = .direct; d.res = size
+                t0 = Date()
+                let direct = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
+                if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
+                let (nf, nd) = (Self.count(fsVideo), Self.count(direct))
+                single[size, default: [:]]["freescale", default: 0] += nf == 1 ? 1 : 0
+                single[size, default: [:]]["direct", default: 0] += nd == 1 ? 1 : 0
+                duplicated[size, default: [:]]["freescale", default: 0] += nf >= 2 ? 1 : 0
+                duplicated[size, default: [:]]["direct", default: 0] += nd >= 2 ? 1 : 0
+                line += " \(size): freescale=\(nf) direct=\(nd)"
+                videos[size] = (fsVideo, direct)
             }
             log(line)
+            if let sheets, k < sheetPairs {
+                for size in compared {
+                    let v = videos[size]!
+                    let up = resize(base, height: size.height, width: size.width, mode: .nearest)
+                    // Rows: base (nearest-upscaled), FreeScale, direct; 6 frames each.
+                    let rows = try [up, v.freescale, v.direct].map { try Frames(tensor: $0) }
+                    let picked = ContactSheet.evenlySpaced(count: 6, of: frames)
+                    var all = Frames(count: 0, height: size.height, width: size.width)
+                    for row in rows { for i in picked { all.append(frame: row.frame(i)) } }
+                    try ContactSheet(frames: all, count: all.count, columns: picked.count, tileWidth: min(size.width, 192))
+                        .writePNG(to: "\(sheets)/pair\(k)-\(size).png")
+                }
+            }
         }
         let p = Double(pairs)
-        print(String(format: "FreeScale: one object in %d/%d (%.0f%%), duplication rate %.0f%%, %.1f s/video",
-                     single["freescale"]!, pairs, 100 * Double(single["freescale"]!) / p, 100 * (1 - Double(single["freescale"]!) / p), time["freescale"]! / p))
-        print(String(format: "direct:    one object in %d/%d (%.0f%%), duplication rate %.0f%%, %.1f s/video",
-                     single["direct"]!, pairs, 100 * Double(single["direct"]!) / p, 100 * (1 - Double(single["direct"]!) / p), time["direct"]! / p))
-        if base { print("base \(mc.baseHeight)x\(mc.baseWidth): one object in \(single["base"]!)/\(pairs)") }
-        print(String(format: "wall-time ratio FreeScale / direct: %.3f", time["freescale"]! / time["direct"]!))
+        func pct(_ n: Int) -> Double { 100 * Double(n) / p }
+        print("| size | method | one object | duplication (≥ 2 objects) |")
+        print("|---|---|---|---|")
+        print(String(format: "| %@ (base) | plain | %d/%d (%.0f%%) | %d/%d (%.0f%%) |", sizes[0].description, baseSingle, pairs,
+                     pct(baseSingle), baseDuplicated, pairs, pct(baseDuplicated)))
+        for size in compared {
+            for m in ["freescale", "direct"] {
+                let n = single[size]?[m] ?? 0, dup = duplicated[size]?[m] ?? 0
+                print(String(format: "| %@ | %@ | %d/%d (%.0f%%) | %d/%d (%.0f%%) |", size.description, m, n, pairs, pct(n), dup, pairs, pct(dup)))
+            }
+        }
+        print(String(format: "wall time to %@: FreeScale %.1f s/video, direct %.1f s/video, ratio FreeScale / direct %.3f",
+                     timed.description, time["freescale"]! / p, time["direct"]! / p, time["freescale"]! / time["direct"]!))
     }
 }

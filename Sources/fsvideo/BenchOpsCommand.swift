@@ -28,7 +28,7 @@ struct BenchOpsCommand: ParsableCommand {
     func run() throws {
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         Benchmark.measureCPUTime = cpuTime
-        print("fsvideo bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), OpenBLAS threads: \(BLAS.threadCount)")
+        print("fsvideo bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(pad("case", 46) + pad("time", 12, left: true) + pad("GFLOP/s", 10, left: true) + pad("of sgemm", 10, left: true))
         func report(_ name: String, seconds: Double, flops: Double?, extra: String = "") {

@@ -17,7 +17,7 @@ struct BenchTextCommand: ParsableCommand {
 
     func run() throws {
         guard prompts >= 1, repeats >= 1 else { throw FSError("--prompts and --repeats must be at least 1") }
-        print("fsvideo bench text — threads: \(ParallelFor.threadCount), OpenBLAS threads: \(BLAS.threadCount)")
+        print("fsvideo bench text — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = OpenCLIPTextConfig.vitH14

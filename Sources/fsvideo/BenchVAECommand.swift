@@ -27,7 +27,7 @@ struct BenchVAECommand: ParsableCommand {
             }
             return (p[0], p[1])
         }
-        print("fsvideo bench vae — threads: \(ParallelFor.threadCount), OpenBLAS threads: \(BLAS.threadCount)")
+        print("fsvideo bench vae — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = AutoencoderKLConfig.vc2

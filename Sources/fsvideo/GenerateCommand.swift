@@ -179,7 +179,8 @@ final class GenerationRun {
         }
         let record = RunRecord(settings: s, model: loaded, saveFps: saveFps, encoder: summary.encoder,
                                loadSeconds: loadSeconds, timings: timings, latentShape: z.shape,
-                               outputs: ["video.mp4", "contact_sheet.png"] + (dumpFrames ? ["frames/"] : []))
+                               outputs: ["video.mp4", "contact_sheet.png"] + (dumpFrames ? ["frames/"] : []),
+                               freescale: freeScale.flatMap { $0.isPlain ? nil : $0.summary })
         try output.write(try record.json(), to: sub + "run.json")
         let parts = timings.filter { ["denoising", "vae_decode"].contains($0.0) }.map { "\($0.0) \(ProgressBar.duration($0.1))" }
         return "\(frames.count) frames \(frames.height)x\(frames.width), \(t2v.schedule.count) steps, seed \(s.seed), " + parts.joined(separator: ", ")

@@ -12,13 +12,15 @@ struct RunRecord {
     let timings: [(String, Double)]
     let latentShape: [Int]
     let outputs: [String]
+    /// The FreeScale plan and per-stage times (nil for plain base-size generation).
+    var freescale: [String: Any]? = nil
 
     func json() throws -> Data {
         let mc = model.model.config
         let s = settings
         var timing: [String: Double] = ["load_model": loadSeconds]
         for (k, v) in timings { timing[k] = (timing[k] ?? 0) + v }
-        let obj: [String: Any] = [
+        var obj: [String: Any] = [
             "tool": "fsvideo", "version": FSVideoVersion.string, "command": "generate",
             "created": ISO8601DateFormatter().string(from: Date()),
             "settings": [
@@ -44,6 +46,7 @@ struct RunRecord {
             "peak_rss_bytes": MemoryStats.peakRSSBytes() ?? -1,
             "threads": ParallelFor.threadCount,
         ]
+        if let freescale { obj["freescale"] = freescale }
         return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
     }
 

@@ -27,6 +27,10 @@ struct UpscaleCommand: ParsableCommand {
     var saveFps: Double?
     @Flag(help: "Replace a non-empty output directory.") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @Option(name: .customLong("edit-mask"), help: "PNG/JPEG mask (white = regenerate under --edit-prompt), or a directory of per-frame masks.")
+    var editMask: String?
+    @Option(name: .customLong("edit-prompt"), help: "Text for the masked region (local semantic editing).")
+    var editPrompt: String?
     @OptionGroup(title: "FreeScale") var freescale: FreeScaleOptions
 
     func run() throws {
@@ -34,6 +38,10 @@ struct UpscaleCommand: ParsableCommand {
             FileHandle.standardError.write(Data("fsvideo: warning: empty --prompt: the unconditional model decides the content\n".utf8))
         }
         if freescale.method.lowercased() == "direct" { throw FSError("upscale: --method direct does not apply (the input is the base stage)") }
+        guard (editMask == nil) == (editPrompt == nil) else { throw FSError("--edit-mask and --edit-prompt go together") }
+        if let editPrompt, editPrompt.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw FSError("--edit-prompt is empty (say what the masked region should become)")
+        }
         guard startFrame >= 0 else { throw FSError("--start-frame must be ≥ 0") }
         guard FileManager.default.fileExists(atPath: input) else { throw FSError("\(input): no such file or directory") }
         let info = try VideoReader.info(input)
@@ -61,13 +69,15 @@ struct UpscaleCommand: ParsableCommand {
         s.frames = f; s.steps = steps; s.seed = seed
         if let cfg { s.guidance = cfg }
         let t2v = try TextToVideo(model: loaded.model, settings: s)
-        let fs = try FreeScaleRun(options: freescale, model: mc, steps: t2v.schedule.count, frames: f)
+        let fs = try FreeScaleRun(options: freescale, model: mc, steps: t2v.schedule.count, frames: f,
+                                  input: (info.height, info.width), editMask: editMask)
+        if let editPrompt, let m = fs.editMask { t2v.region = try RegionalPrompt(prompt: editPrompt, mask: m.planes) }
         guard !fs.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
         let bar = ProgressBar("upscaling", total: fs.plan.upper.count, quiet: quiet)
         let post = try loaded.model.vae.encodeVideo(clip.tensor())
         var z0 = post.mean.map { $0 * Float(mc.scaleFactor) }
         if z0.rank == 4 { z0 = z0.reshaped([1] + z0.shape) }
-        let stages = try Cascade.run(plan: fs.plan, backend: t2v, seed: seed, detailMask: fs.mask, initial: z0)
+        let stages = try Cascade.run(plan: fs.plan, backend: t2v, seed: seed, detailMask: fs.mask, editMask: fs.editMask, initial: z0)
         bar.finish()
         let frames = try Frames(tensor: try t2v.decode(stages.last!.latent))
         var options = VideoWriterOptions()
@@ -82,7 +92,8 @@ struct UpscaleCommand: ParsableCommand {
             }
         }
         let run: [String: Any] = ["tool": "fsvideo", "command": "upscale", "input": input, "frames_used": indices,
-                                  "prompt": prompt, "seed": seed, "freescale": fs.summary, "save_fps": fps]
+                                  "prompt": prompt, "seed": seed, "freescale": fs.summary, "save_fps": fps,
+                                  "edit_prompt": editPrompt ?? NSNull(), "edit_mask": editMask ?? NSNull()]
         try output.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: "run.json")
         try output.commit()
         print("wrote \(output.finalFile("video.mp4"))  (\(frames.count) frames \(frames.height)x\(frames.width), stages \(fs.plan.sizes.map(\.description).joined(separator: " → ")))")

@@ -27,6 +27,9 @@ public final class TextToVideo {
     public let warnings: [String]
 
     private var contexts: (cond: Tensor, uncond: Tensor)?
+    /// Local editing: a second prompt for the masked region (`nil` = the main prompt everywhere).
+    public var region: RegionalPrompt? { didSet { regionContext = nil } }
+    private var regionContext: Tensor?
 
     public init(model: VideoModel, settings: GenerationSettings) throws {
         warnings = try settings.validate(for: model.config)
@@ -52,6 +55,14 @@ public final class TextToVideo {
         return c
     }
 
+    /// The region prompt's context `[1, 77, width]` (encoded once).
+    func regionContext(_ region: RegionalPrompt) throws -> Tensor {
+        if let regionContext { return regionContext }
+        let c = try model.textEncoder.encode(tokens: [model.tokenizer.tokenize(region.prompt)])
+        regionContext = c
+        return c
+    }
+
     /// Uses the given contexts instead of encoding the prompts (parity and tests).
     public func setContexts(cond: Tensor, uncond: Tensor) { contexts = (cond, uncond) }
 
@@ -62,9 +73,24 @@ public final class TextToVideo {
     }
 
     /// Guided ε at `timestep` (one UNet call on a batch of 2; only the conditional branch when guidance is 1).
+    /// With a `region`, the batch also holds the region prompt's branch and the conditional ε is blended per
+    /// latent pixel before guidance.
     public func guidedEps(_ z: Tensor, timestep: Int, options: UNet3DForwardOptions = UNet3DForwardOptions()) throws -> Tensor {
         let (cond, uncond) = try textContexts()
         let fps = settings.fps
+        if let region {
+            let edit = try regionContext(region)
+            let withUncond = settings.guidance != 1
+            let ctx = withUncond ? [cond, edit, uncond] : [cond, edit]
+            let n = ctx.count
+            let eps = try model.unet.forward(x: Tensor.concat(Array(repeating: z, count: n), axis: 0),
+                                             timesteps: Array(repeating: timestep, count: n),
+                                             context: Tensor.concat(ctx, axis: 0), fps: Array(repeating: fps, count: n),
+                                             options: options)
+            let c = try region.blend(main: eps.slice(axis: 0, 0..<1), edit: eps.slice(axis: 0, 1..<2))
+            guard withUncond else { return c }
+            return try Guidance.combine(cond: c, uncond: eps.slice(axis: 0, 2..<3), scale: settings.guidance)
+        }
         if settings.guidance == 1 {
             return try model.unet.forward(x: z, timesteps: [timestep], context: cond, fps: [fps], options: options)
         }
