@@ -129,3 +129,32 @@ public func pad2d(_ x: Tensor, left: Int, right: Int, top: Int, bottom: Int, val
         }
     }
 }
+
+/// GEGLU of projected rows h [rows, 2·inner] (value | gate halves, lvdm's `GEGLU`) → [rows, inner]:
+/// value · GELU(gate), with the vectorised erf.
+public func geglu(_ h: Tensor, inner: Int) -> Tensor {
+    precondition(h.rank == 2 && h.shape[1] == 2 * inner, "geglu: \(h.shape) is not [rows, 2·\(inner)]")
+    let rows = h.shape[0]
+    return Tensor(shape: [rows, inner]) { dst in
+        h.data.withUnsafeBufferPointer { src in
+            ParallelFor.run(rows, minChunk: Swift.max(1, elementwiseChunk / Swift.max(inner, 1))) { range in
+                for r in range {
+                    let s = UnsafeRawPointer(src.baseAddress! + r * 2 * inner)
+                    let d = UnsafeMutableRawPointer(dst.baseAddress! + r * inner)
+                    var j = 0
+                    while j + 16 <= inner {
+                        let v = s.loadUnaligned(fromByteOffset: j * 4, as: FloatV.self)
+                        let g = s.loadUnaligned(fromByteOffset: (inner + j) * 4, as: FloatV.self)
+                        d.storeBytes(of: v * (0.5 * g * (1 + fastErf(g * 0.70710678118654752))), toByteOffset: j * 4, as: FloatV.self)
+                        j += 16
+                    }
+                    let sp = src.baseAddress! + r * 2 * inner, dp = dst.baseAddress! + r * inner
+                    for k in j..<inner {
+                        let g = sp[inner + k]
+                        dp[k] = sp[k] * (0.5 * g * (1 + erff(g * 0.70710678118654752)))
+                    }
+                }
+            }
+        }
+    }
+}

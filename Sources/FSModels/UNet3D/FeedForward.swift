@@ -36,22 +36,5 @@ struct FeedForward {
     }
 
     /// `[rows, dim]` → `[rows, 4·dim]`: value · GELU(gate).
-    private func geglu(_ x: Tensor) -> Tensor {
-        let h = proj(x)
-        let rows = x.shape[0], inner = 4 * dim
-        return Tensor(shape: [rows, inner]) { dst in
-            h.data.withUnsafeBufferPointer { src in
-                ParallelFor.run(rows, minChunk: 16) { range in
-                    for r in range {
-                        let s = src.baseAddress! + r * 2 * inner
-                        let d = dst.baseAddress! + r * inner
-                        for j in 0..<inner {
-                            let g = s[inner + j]
-                            d[j] = s[j] * (0.5 * g * (1 + erff(g * 0.70710678118654752)))
-                        }
-                    }
-                }
-            }
-        }
-    }
+    private func geglu(_ x: Tensor) -> Tensor { FSTensor.geglu(proj(x), inner: 4 * dim) }
 }
