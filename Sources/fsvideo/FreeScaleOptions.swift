@@ -15,7 +15,7 @@ struct FreeScaleOptions: ParsableArguments {
     var restartStep: Int?
     @Option(name: .customLong("cosine-scale"), help: "α of the cosine blend toward the upscaled previous stage.")
     var cosineScale: Double = 2.0
-    @Option(name: .customLong("cosine-scale-bg"), help: "α outside the --detail-mask (default 1.0).")
+    @Option(name: .customLong("cosine-scale-bg"), help: "α outside the --detail-mask (default 1.0); for upscale, α inside the --edit-mask (default 8).")
     var cosineScaleBg: Double?
     @Option(help: "Upscaling between stages: rgb (VAE decode, bicubic, encode) or latent (bicubic on latents).")
     var upsample: String = "rgb"
