@@ -1,4 +1,5 @@
 // A simple object counter for the toy model's quality check: connected components of non-background pixels.
+import FSTensor
 
 public enum ObjectCount {
     /// Objects in one frame: the background colour is the per-channel median of the border pixels; a
@@ -39,6 +40,11 @@ public enum ObjectCount {
             if size >= minPixels { objects += 1 }
         }
         return objects
+    }
+
+    /// Median over frames of a video tensor [3, T, H, W] with values in [-1, 1].
+    public static func medianCount(_ video: Tensor) -> Int {
+        medianCount(video: video.data, frames: video.shape[1], height: video.shape[2], width: video.shape[3])
     }
 
     /// Median over frames of a video [3, T, H, W] with values in [-1, 1].

@@ -34,10 +34,6 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
-    static func count(_ v: Tensor) -> Int {
-        ObjectCount.medianCount(video: v.data, frames: v.shape[1], height: v.shape[2], width: v.shape[3])
-    }
-
     func run() throws {
         let loaded = try ModelFiles.load(ckpt: nil, config: nil)
         let mc = loaded.model.config
@@ -65,16 +61,17 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             time["freescale"]! += Date().timeIntervalSince(t0)
             var videos: [FrameSize: (freescale: Tensor, direct: Tensor)] = [:]
             let base = try t2v.decode(stages[0].latent)
-            if Self.count(base) == 1 { baseSingle += 1 }
-            if Self.count(base) >= 2 { baseDuplicated += 1 }
-            line += " base=\(Self.count(base))"
+            let nb = ObjectCount.medianCount(base)
+            if nb == 1 { baseSingle += 1 }
+            if nb >= 2 { baseDuplicated += 1 }
+            line += " base=\(nb)"
             for size in compared {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
                 var d = r; d.method = .direct; d.res = size
                 t0 = Date()
                 let direct = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
                 if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
-                let (nf, nd) = (Self.count(fsVideo), Self.count(direct))
+                let (nf, nd) = (ObjectCount.medianCount(fsVideo), ObjectCount.medianCount(direct))
                 single[size, default: [:]]["freescale", default: 0] += nf == 1 ? 1 : 0
                 single[size, default: [:]]["direct", default: 0] += nd == 1 ? 1 : 0
                 duplicated[size, default: [:]]["freescale", default: 0] += nf >= 2 ? 1 : 0

@@ -51,8 +51,8 @@ struct BenchUpscaleToyCommand: ParsableCommand {
                 r.restartStep = restart; r.cosineScale = alpha
                 let plan = try FreeScalePlan(r, model: ModelGeometry(model: mc))
                 let out = try t2v.decode(Cascade.run(plan: plan, backend: t2v, seed: s.seed, initial: z0).last!.latent)
-                let p = Self.psnr(resize(out, height: mc.baseHeight, width: mc.baseWidth, mode: .bilinear), input)
-                let n = ObjectCount.medianCount(video: out.data, frames: out.shape[1], height: out.shape[2], width: out.shape[3])
+                let p = ClipFidelity.psnr(resize(out, height: mc.baseHeight, width: mc.baseWidth, mode: .bilinear), input)
+                let n = ObjectCount.medianCount(out)
                 psnr[i] += p
                 if n == 1 { single[i] += 1 }
                 if name == "default" { defaultOut = out }
@@ -65,7 +65,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             let plan = try FreeScalePlan(r, model: ModelGeometry(model: mc))
             let out = try t2v.decode(Cascade.run(plan: plan, backend: t2v, seed: s.seed, editMask: DetailMask(planes: mask),
                                                  initial: z0).last!.latent)
-            let change = Self.halfChange(out, defaultOut!)
+            let change = ClipFidelity.halfChange(out, defaultOut!)
             edit.inside += change.left; edit.outside += change.right
             line += String(format: " edit Δin %.3f Δout %.3f", change.left, change.right)
             log(line)
@@ -78,26 +78,5 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         }
         print(String(format: "edit (left-half mask, α_edit %.0f): mean |Δ| inside %.3f, outside %.3f, ratio %.1f",
                      FreeScalePlan.defaultEditCosineScale, edit.inside / c, edit.outside / c, edit.inside / max(1e-9, edit.outside)))
-    }
-
-    /// PSNR (peak = the [-1, 1] range) after clamping.
-    static func psnr(_ a: Tensor, _ b: Tensor) -> Double {
-        var mse = 0.0
-        for (x, y) in zip(a.data, b.data) {
-            let d = Double(max(-1, min(1, x)) - max(-1, min(1, y))) / 2; mse += d * d
-        }
-        return 10 * log10(1 / max(1e-12, mse / Double(a.count)))
-    }
-
-    /// Mean |a − b| over the left and the right half of videos [3, F, H, W].
-    static func halfChange(_ a: Tensor, _ b: Tensor) -> (left: Double, right: Double) {
-        let w = a.shape[3]
-        var l = 0.0, r = 0.0
-        for i in 0..<a.count {
-            let d = Double(abs(max(-1, min(1, a.data[i])) - max(-1, min(1, b.data[i]))))
-            if i % w < w / 2 { l += d } else { r += d }
-        }
-        let half = Double(a.count / w * (w / 2))
-        return (l / half, r / half)
     }
 }
