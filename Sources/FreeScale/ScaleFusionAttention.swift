@@ -53,7 +53,7 @@ public enum ScaleFusion {
         guard x.rank == 3, x.shape[1] == h * w else {
             throw FSError("scale fusion: hidden states \(x.shape) do not hold a \(h)x\(w) token grid")
         }
-        let b = x.shape[0], c = x.shape[2]
+        let b = x.shape[0]
         let q = m.queries(x), k = m.keys(x), v = m.values(x)
         let inner = v.shape[2]
         let (wh, ww) = settings.window(gridHeight: h, gridWidth: w)
@@ -105,7 +105,6 @@ public enum ScaleFusion {
                 }
             }
         }
-        _ = c
         return out
     }
 
@@ -209,54 +208,6 @@ public enum ScaleFusion {
                                     for e in 0..<c { d[e] += s[e] }
                                 }
                             }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Tokens of one window [B, wh·ww, C]; positions outside the grid are zero (the reference's padding).
-    static func gather(_ x: Tensor, h: Int, w: Int, window: FusionWindow) -> Tensor {
-        let b = x.shape[0], c = x.shape[2]
-        let n = window.height * window.width
-        return Tensor(shape: [b, n, c]) { dst in
-            x.data.withUnsafeBufferPointer { src in
-                for bi in 0..<b {
-                    for i in 0..<window.height {
-                        let gy = window.top + i
-                        for j in 0..<window.width {
-                            let gx = window.left + j
-                            let d = dst.baseAddress! + ((bi * n) + i * window.width + j) * c
-                            if gy < 0 || gy >= h || gx < 0 || gx >= w {
-                                d.update(repeating: 0, count: c)
-                            } else {
-                                d.update(from: src.baseAddress! + ((bi * h + gy) * w + gx) * c, count: c)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Adds a window's output into the grid (padding positions dropped) and counts coverage.
-    static func scatterAdd(_ y: Tensor, into value: inout Tensor, h: Int, w: Int, window: FusionWindow,
-                           count: inout [Float]) {
-        let b = y.shape[0], c = y.shape[2], n = window.height * window.width
-        y.data.withUnsafeBufferPointer { src in
-            value.data.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<window.height {
-                    let gy = window.top + i
-                    if gy < 0 || gy >= h { continue }
-                    for j in 0..<window.width {
-                        let gx = window.left + j
-                        if gx < 0 || gx >= w { continue }
-                        count[gy * w + gx] += 1
-                        for bi in 0..<b {
-                            let s = src.baseAddress! + ((bi * n) + i * window.width + j) * c
-                            let d = dst.baseAddress! + ((bi * h + gy) * w + gx) * c
-                            for k in 0..<c { d[k] += s[k] }
                         }
                     }
                 }
