@@ -42,8 +42,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             s.frames = frames; s.steps = steps; s.seed = UInt64(2000 + k)
             let t2v = try TextToVideo(model: loaded.model, settings: s)
             let input = try Frames(tensor: t2v.decode(t2v.generate())).tensor()       // 8-bit, like a file
-            var z0 = try loaded.model.vae.encodeVideo(input).mean.map { $0 * Float(mc.scaleFactor) }
-            if z0.rank == 4 { z0 = z0.reshaped([1] + z0.shape) }
+            let z0 = try t2v.encodeMean(input)
             var line = "clip \(k) seed \(s.seed) '\(s.prompt)':"
             var defaultOut: Tensor?
             for (i, (name, restart, alpha)) in settings.enumerated() {

@@ -74,9 +74,7 @@ struct UpscaleCommand: ParsableCommand {
         if let editPrompt, let m = fs.editMask { t2v.region = try RegionalPrompt(prompt: editPrompt, mask: m.planes) }
         guard !fs.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
         let bar = ProgressBar("upscaling", total: fs.plan.upper.count, quiet: quiet)
-        let post = try loaded.model.vae.encodeVideo(clip.tensor())
-        var z0 = post.mean.map { $0 * Float(mc.scaleFactor) }
-        if z0.rank == 4 { z0 = z0.reshaped([1] + z0.shape) }
+        let z0 = try t2v.encodeMean(clip.tensor())
         let stages = try Cascade.run(plan: fs.plan, backend: t2v, seed: seed, detailMask: fs.mask, editMask: fs.editMask, initial: z0)
         bar.finish()
         let frames = try Frames(tensor: try t2v.decode(stages.last!.latent))

@@ -14,8 +14,7 @@ final class ToyUpscaleTests: XCTestCase {
         s.frames = 8; s.steps = 20; s.seed = 2000
         let t2v = try TextToVideo(model: model, settings: s)
         let input = try t2v.decode(t2v.generate())                         // [3, 8, 64, 96]
-        var z0 = try model.vae.encodeVideo(input).mean.map { $0 * Float(model.config.scaleFactor) }
-        if z0.rank == 4 { z0 = z0.reshaped([1] + z0.shape) }
+        let z0 = try t2v.encodeMean(input)
         return (t2v, input, z0)
     }
 

@@ -146,7 +146,17 @@ public final class TextToVideo {
     /// `.posterior(stage:)`), times the scale factor → `[1, C, F, h, w]`.
     public func encode(_ video: Tensor, stage: Int) throws -> Tensor {
         let post = try model.vae.encodeVideo(video) { self.onEvent?(.encoding(frame: $0, of: $1)) }
-        let z = try post.sample(noise: noise.normal(post.mean.shape, stream: .posterior(stage: stage)))
+        return scaledLatent(try post.sample(noise: noise.normal(post.mean.shape, stream: .posterior(stage: stage))))
+    }
+
+    /// VAE encode per frame with the posterior *mean* (an input clip for video-to-video), times the scale
+    /// factor → `[1, C, F, h, w]`.
+    public func encodeMean(_ video: Tensor) throws -> Tensor {
+        scaledLatent(try model.vae.encodeVideo(video) { self.onEvent?(.encoding(frame: $0, of: $1)) }.mean)
+    }
+
+    /// An unscaled VAE latent `[C, F, h, w]` or `[1, C, F, h, w]` → the scaled `[1, C, F, h, w]` the UNet sees.
+    func scaledLatent(_ z: Tensor) -> Tensor {
         let s = Float(model.config.scaleFactor)
         let out = z.map { $0 * s }
         return out.rank == 4 ? out.reshaped([1] + out.shape) : out
