@@ -10,24 +10,31 @@ struct BenchFreeScaleCommand: ParsableCommand {
         commandName: "freescale",
         abstract: "Scale fusion vs plain attention per UNet forward, and one guided FreeScale step (vc2-512, synthetic weights).")
 
-    @Option(help: "UNet preset.") var preset: String = "vc2-512"
+    @Option(help: "UNet: vc2-512 (synthetic weights) or toy (the built-in toy model; its base 64x96 replaces --base).")
+    var preset: String = "vc2-512"
     @Option(help: "Stage size HxW (the base is 320x512 for vc2-512).") var res: String = "640x1024"
     @Option(help: "Base size HxW of the model.") var base: String = "320x512"
     @Option(help: "Frames.") var frames: Int = 4
     @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
     @Flag(help: "Skip fast mode.") var skipFast = false
-    @Flag(help: "Only the level-0 self-attention (320 channels, 5 heads) instead of whole UNet forwards.")
+    @Flag(help: "Only one level-0 self-attention (--channels, --heads) instead of whole UNet forwards.")
     var attentionOnly = false
+    @Option(help: "Channels of the --attention-only self-attention (vc2-512 level 0: 320; toy: 32).") var channels: Int = 320
+    @Option(help: "Heads of the --attention-only self-attention (vc2-512: 5; toy: 2).") var heads: Int = 5
 
     func run() throws {
-        let config = try UNet3DConfig.preset(preset)
-        let size = try FrameSize(parsing: res, flag: "--res"), baseSize = try FrameSize(parsing: base, flag: "--base")
+        let toy = preset.lowercased() == "toy"
+        let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil) : nil
+        let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
+        let size = try FrameSize(parsing: res, flag: "--res")
+        let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }
+            ?? FrameSize(parsing: base, flag: "--base")
         guard frames >= 1 else { throw FSError("--frames must be at least 1") }
         print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
         let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
         if attentionOnly { return try attentionBench(size: size, baseSize: baseSize) }
-        let unet = try UNet3D(config: config, source: SyntheticWeights(seed: 1))
+        let unet = try loaded?.model.unet ?? UNet3D(config: config, source: SyntheticWeights(seed: 1))
         let afterWeights = MemoryStats.currentRSSBytes()
         print("weights resident: \(MemoryStats.format(bytes: afterWeights))")
         let (lh, lw) = (size.height / 8, size.width / 8)
@@ -44,6 +51,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
                                      options: UNet3DForwardOptions(spatialSelfAttention: strategy))
             }
         }
+        if toy { _ = try forward(nil) }  // warm-up (first touch of the buffers); the toy forward takes < 1 s
         let plain = try forward(nil)
         print(String(format: "UNet forward, plain attention:        %8.2f s", plain))
         let fused = try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
@@ -74,11 +82,14 @@ struct BenchFreeScaleCommand: ParsableCommand {
 
     /// One spatial self-attention at UNet level 0 (vc2-512: 320 channels, 5 heads of 64): plain vs fused vs fast.
     func attentionBench(size: FrameSize, baseSize: FrameSize) throws {
-        let (h, w, c) = (size.height / 8, size.width / 8, 320)
+        guard channels >= 1, heads >= 1, channels % heads == 0 else {
+            throw FSError("--channels must be a positive multiple of --heads")
+        }
+        let (h, w, c) = (size.height / 8, size.width / 8, channels)
         let x = Benchmark.randomTensor([frames, h * w, c], seed: 4)
         func wt(_ s: UInt64) -> Tensor { Benchmark.randomTensor([c, c], seed: s, scale: 0.05) }
         let attn = SelfAttentionWeights(toQ: wt(5), toK: wt(6), toV: wt(7), outWeight: wt(8),
-                                        outBias: Benchmark.randomTensor([c], seed: 9), heads: 5)
+                                        outBias: Benchmark.randomTensor([c], seed: 9), heads: heads)
         let plain = Benchmark.seconds { _ = attn(x) }
         print(String(format: "attn1 %dx%d tokens × %d frames, plain:        %8.2f s", h, w, frames, plain))
         var settings = ScaleFusionSettings(scaleH: Double(size.height) / Double(baseSize.height),

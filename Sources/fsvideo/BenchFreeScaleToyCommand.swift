@@ -14,12 +14,14 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         commandName: "freescale-toy",
         abstract: "FreeScale vs --method direct on the toy model: time ratio and object counts.")
 
-    @Option(help: "Final size HxW (stages double from 64x96).") var res: String = "256x384"
     @Option(help: "Caption/seed pairs.") var pairs: Int = 20
     @Option(help: "Frames.") var frames: Int = 16
     @Option(help: "DDIM steps.") var steps: Int = 50
-    @Flag(help: "Fast scale fusion (strided sub-grid global branch).") var fast = false
+    /// The plan flags of `generate` (default --res 256x384); --method, --detail-mask and --keep-stages do not apply.
+    @OptionGroup var freescale: FreeScaleOptions
     @Flag(name: .customLong("time-only"), help: "Only the final size: FreeScale vs direct wall time.") var timeOnly = false
+    @Flag(name: .customLong("freescale-only"), help: "Skip direct inference (FreeScale counts only, e.g. to compare plan flags).")
+    var freescaleOnly = false
     @Option(help: "Write contact sheets (base | FreeScale | direct per size) of the first pairs into this folder.")
     var sheets: String?
     @Option(name: .customLong("sheet-pairs"), help: "Pairs with contact sheets.") var sheetPairs: Int = 4
@@ -38,8 +40,11 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let loaded = try ModelFiles.load(ckpt: nil, config: nil)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
-        var request = FreeScaleRequest(); request.res = try FrameSize(parsing: res, flag: "--res"); request.steps = steps
-        request.fast = fast
+        guard freescale.method == "freescale", freescale.detailMask == nil, !freescale.keepStages else {
+            throw FSError("bench freescale-toy: --method, --detail-mask and --keep-stages do not apply")
+        }
+        var request = try freescale.request(steps: steps)
+        if request.res == nil && request.stages == nil { request.res = FrameSize(height: 256, width: 384) }
         let sizes = try FreeScalePlan(request, model: geometry).sizes
         let timed = sizes.last!
         let compared = timeOnly ? [timed] : Array(sizes.dropFirst())
@@ -48,7 +53,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         var single: [FrameSize: [String: Int]] = [:], duplicated: [FrameSize: [String: Int]] = [:]
         var baseSingle = 0, baseDuplicated = 0
         var time = ["freescale": 0.0, "direct": 0.0]
-        log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
+        log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
             var s = GenerationSettings(prompt: Self.captions[k % Self.captions.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = UInt64(1000 + k)
@@ -67,9 +72,10 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             line += " base=\(nb)"
             for size in compared {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
-                var d = r; d.method = .direct; d.res = size
+                var d = r; d.method = .direct; d.res = size; d.stages = nil
                 t0 = Date()
-                let direct = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
+                let direct = freescaleOnly ? Tensor(zeros: fsVideo.shape)
+                    : try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
                 if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
                 let (nf, nd) = (ObjectCount.medianCount(fsVideo), ObjectCount.medianCount(direct))
                 single[size, default: [:]]["freescale", default: 0] += nf == 1 ? 1 : 0
