@@ -15,6 +15,8 @@ struct BenchFreeScaleCommand: ParsableCommand {
     @Option(help: "Stage size HxW (the base is 320x512 for vc2-512).") var res: String = "640x1024"
     @Option(help: "Base size HxW of the model.") var base: String = "320x512"
     @Option(help: "Frames.") var frames: Int = 4
+    @Option(help: "Runs per timing (the minimum is reported; the first run of each case also warms it up when > 1).")
+    var repeats: Int = 1
     @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
     @Flag(help: "Skip fast mode.") var skipFast = false
     @Flag(help: "Only one level-0 self-attention (--channels, --heads) instead of whole UNet forwards.")
@@ -30,6 +32,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }
             ?? FrameSize(parsing: base, flag: "--base")
         guard frames >= 1 else { throw FSError("--frames must be at least 1") }
+        guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
         let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
@@ -46,12 +49,11 @@ struct BenchFreeScaleCommand: ParsableCommand {
         let stage = plan.upper[0]
 
         func forward(_ strategy: SpatialSelfAttentionStrategy?) throws -> Double {
-            try Benchmark.seconds {
+            try timed {
                 _ = try unet.forward(x: x, timesteps: [500], context: ctx, fps: [28],
                                      options: UNet3DForwardOptions(spatialSelfAttention: strategy))
             }
         }
-        if toy { _ = try forward(nil) }  // warm-up (first touch of the buffers); the toy forward takes < 1 s
         let plain = try forward(nil)
         print(String(format: "UNet forward, plain attention:        %8.2f s", plain))
         let fused = try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
@@ -80,6 +82,13 @@ struct BenchFreeScaleCommand: ParsableCommand {
         }
     }
 
+    /// The fastest of `repeats` runs of `body`.
+    func timed(_ body: () throws -> Void) rethrows -> Double {
+        var best = Double.infinity
+        for _ in 0..<repeats { best = Swift.min(best, try Benchmark.seconds(body)) }
+        return best
+    }
+
     /// One spatial self-attention at UNet level 0 (vc2-512: 320 channels, 5 heads of 64): plain vs fused vs fast.
     func attentionBench(size: FrameSize, baseSize: FrameSize) throws {
         guard channels >= 1, heads >= 1, channels % heads == 0 else {
@@ -90,14 +99,14 @@ struct BenchFreeScaleCommand: ParsableCommand {
         func wt(_ s: UInt64) -> Tensor { Benchmark.randomTensor([c, c], seed: s, scale: 0.05) }
         let attn = SelfAttentionWeights(toQ: wt(5), toK: wt(6), toV: wt(7), outWeight: wt(8),
                                         outBias: Benchmark.randomTensor([c], seed: 9), heads: heads)
-        let plain = Benchmark.seconds { _ = attn(x) }
+        let plain = timed { _ = attn(x) }
         print(String(format: "attn1 %dx%d tokens × %d frames, plain:        %8.2f s", h, w, frames, plain))
         var settings = ScaleFusionSettings(scaleH: Double(size.height) / Double(baseSize.height),
                                            scaleW: Double(size.width) / Double(baseSize.width))
         for fast in skipFast ? [false] : [false, true] {
             settings.fast = fast
             var rng: SplitMix64? = SplitMix64(seed: 1)
-            let t = try Benchmark.seconds {
+            let t = try timed {
                 _ = try ScaleFusion.fuse(x, height: h, width: w, frames: frames, settings: settings, rng: &rng, attention: attn)
             }
             print(String(format: "attn1 scale fusion%@:            %8.2f s   ×%.3f of plain", fast ? " --fast" : "       ", t, t / plain))
