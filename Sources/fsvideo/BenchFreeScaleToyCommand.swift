@@ -49,9 +49,9 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let timed = sizes.last!
         let compared = timeOnly ? [timed] : Array(sizes.dropFirst())
         if let sheets { try FileManager.default.createDirectory(atPath: sheets, withIntermediateDirectories: true) }
-        // single[size][method] = videos with one object; time[method] = seconds to the final size.
-        var single: [FrameSize: [String: Int]] = [:], duplicated: [FrameSize: [String: Int]] = [:]
-        var baseSingle = 0, baseDuplicated = 0
+        // tally[size][method]: object counts, strict and with edge streaks ignored (ObjectCount).
+        var tally: [FrameSize: [String: ObjectTally]] = [:]
+        var baseTally = ObjectTally()
         var time = ["freescale": 0.0, "direct": 0.0]
         log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
@@ -66,10 +66,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             time["freescale"]! += Date().timeIntervalSince(t0)
             var videos: [FrameSize: (freescale: Tensor, direct: Tensor)] = [:]
             let base = try t2v.decode(stages[0].latent)
-            let nb = ObjectCount.medianCount(base)
-            if nb == 1 { baseSingle += 1 }
-            if nb >= 2 { baseDuplicated += 1 }
-            line += " base=\(nb)"
+            line += " base=" + baseTally.add(base)
             for size in compared {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
                 var d = r; d.method = .direct; d.res = size; d.stages = nil
@@ -77,12 +74,8 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                 let direct = freescaleOnly ? Tensor(zeros: fsVideo.shape)
                     : try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
                 if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
-                let (nf, nd) = (ObjectCount.medianCount(fsVideo), ObjectCount.medianCount(direct))
-                single[size, default: [:]]["freescale", default: 0] += nf == 1 ? 1 : 0
-                single[size, default: [:]]["direct", default: 0] += nd == 1 ? 1 : 0
-                duplicated[size, default: [:]]["freescale", default: 0] += nf >= 2 ? 1 : 0
-                duplicated[size, default: [:]]["direct", default: 0] += nd >= 2 ? 1 : 0
-                line += " \(size): freescale=\(nf) direct=\(nd)"
+                line += " \(size): freescale=" + tally[size, default: [:]]["freescale", default: ObjectTally()].add(fsVideo)
+                line += " direct=" + tally[size, default: [:]]["direct", default: ObjectTally()].add(direct)
                 videos[size] = (fsVideo, direct)
             }
             log(line)
@@ -101,18 +94,36 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             }
         }
         let p = Double(pairs)
-        func pct(_ n: Int) -> Double { 100 * Double(n) / p }
-        print("| size | method | one object | duplication (≥ 2 objects) |")
-        print("|---|---|---|---|")
-        print(String(format: "| %@ (base) | plain | %d/%d (%.0f%%) | %d/%d (%.0f%%) |", sizes[0].description, baseSingle, pairs,
-                     pct(baseSingle), baseDuplicated, pairs, pct(baseDuplicated)))
+        print("| size | method | one object | duplication (≥ 2 objects) | one object, edge streaks ignored | duplication, edge streaks ignored |")
+        print("|---|---|---|---|---|---|")
+        print("| \(sizes[0]) (base) | plain | " + baseTally.cells(of: pairs) + " |")
         for size in compared {
-            for m in ["freescale", "direct"] {
-                let n = single[size]?[m] ?? 0, dup = duplicated[size]?[m] ?? 0
-                print(String(format: "| %@ | %@ | %d/%d (%.0f%%) | %d/%d (%.0f%%) |", size.description, m, n, pairs, pct(n), dup, pairs, pct(dup)))
+            for m in ["freescale", "direct"] where !(freescaleOnly && m == "direct") {
+                print("| \(size) | \(m) | " + (tally[size]?[m] ?? ObjectTally()).cells(of: pairs) + " |")
             }
         }
-        print(String(format: "wall time to %@: FreeScale %.1f s/video, direct %.1f s/video, ratio FreeScale / direct %.3f",
+        if !freescaleOnly {
+            print(String(format: "wall time to %@: FreeScale %.1f s/video, direct %.1f s/video, ratio FreeScale / direct %.3f",
                      timed.description, time["freescale"]! / p, time["direct"]! / p, time["freescale"]! / time["direct"]!))
+        }
+    }
+}
+
+/// Videos with one object and with two or more, by the strict count and with edge streaks ignored.
+struct ObjectTally {
+    var single = 0, duplicated = 0, singleLoose = 0, duplicatedLoose = 0
+
+    /// Counts `video` [3, T, H, W]; returns "strict(loose)" for the log line.
+    mutating func add(_ video: Tensor) -> String {
+        let n = ObjectCount.medianCount(video), loose = ObjectCount.medianCount(video, ignoreEdgeStreaks: true)
+        single += n == 1 ? 1 : 0; duplicated += n >= 2 ? 1 : 0
+        singleLoose += loose == 1 ? 1 : 0; duplicatedLoose += loose >= 2 ? 1 : 0
+        return "\(n)(\(loose))"
+    }
+
+    func cells(of pairs: Int) -> String {
+        [single, duplicated, singleLoose, duplicatedLoose]
+            .map { String(format: "%d/%d (%.0f%%)", $0, pairs, 100 * Double($0) / Double(Swift.max(pairs, 1))) }
+            .joined(separator: " | ")
     }
 }
