@@ -40,7 +40,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let loaded = try ModelFiles.load(ckpt: nil, config: nil)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
-        guard freescale.method == "freescale", freescale.detailMask == nil, !freescale.keepStages else {
+        guard freescale.method.lowercased() == "freescale", freescale.detailMask == nil, !freescale.keepStages else {
             throw FSError("bench freescale-toy: --method, --detail-mask and --keep-stages do not apply")
         }
         var request = try freescale.request(steps: steps)
