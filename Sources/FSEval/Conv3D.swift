@@ -2,7 +2,7 @@ import CBLAS
 import FSTensor
 
 /// Convolution kernels the evaluation networks need (I3D's 3-D convolutions, RAFT's 2-D ones with
-/// per-axis kernels and asymmetric padding). im2col in output-frame chunks (bounded scratch) + cblas_sgemm.
+/// per-axis kernels and asymmetric padding). im2col in output-frame chunks (bounded scratch) + BLAS.sgemm (split over the cores).
 public enum EvalConv {
     /// Scratch budget for one im2col chunk, in floats (64 MB).
     static let scratchFloats = 16 << 20
@@ -32,8 +32,8 @@ public enum EvalConv {
                         let xb = xp.baseAddress! + b * c * t * h * w
                         let ob = op.baseAddress! + b * o * to * hw
                         if pointwise {
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(t * h * w), Int32(c),
-                                        1, wp.baseAddress!, Int32(k), xb, Int32(t * h * w), 0, ob, Int32(t * h * w))
+                            BLAS.sgemm(transA: false, transB: false, m: o, n: t * h * w, k: c,
+                                       a: wp.baseAddress!, lda: k, b: xb, ldb: t * h * w, c: ob, ldc: t * h * w)
                             continue
                         }
                         // Chunks of whole output rows (unit u = t·H' + y), so scratch stays ≤ scratchFloats.
@@ -73,9 +73,8 @@ public enum EvalConv {
                                         }
                                     }
                                 }
-                                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(o), Int32(cols), Int32(k),
-                                            1, wp.baseAddress!, Int32(k), cpp, Int32(cols), 0,
-                                            ob + u0 * wo, Int32(to * hw))
+                                BLAS.sgemm(transA: false, transB: false, m: o, n: cols, k: k,
+                                           a: wp.baseAddress!, lda: k, b: cpp, ldb: cols, c: ob + u0 * wo, ldc: to * hw)
                             }
                             u0 += cu
                         }

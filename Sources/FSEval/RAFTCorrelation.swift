@@ -60,8 +60,14 @@ struct RAFTCorrelation {
     mutating func buildPyramid(_ fmap1: Tensor, _ fmap2: Tensor) {
         let c = fmap1.shape[1], h = fmap1.shape[2], w = fmap1.shape[3], n = h * w
         var level0 = [Float](repeating: 0, count: n * n)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(n), Int32(n), Int32(c),
-                    1 / Float(c).squareRoot(), fmap1.data, Int32(n), fmap2.data, Int32(n), 0, &level0, Int32(n))
+        fmap1.data.withUnsafeBufferPointer { f1 in
+            fmap2.data.withUnsafeBufferPointer { f2 in
+                level0.withUnsafeMutableBufferPointer { l0 in
+                    BLAS.sgemm(transA: true, transB: false, m: n, n: n, k: c, alpha: 1 / Float(c).squareRoot(),
+                               a: f1.baseAddress!, lda: n, b: f2.baseAddress!, ldb: n, c: l0.baseAddress!, ldc: n)
+                }
+            }
+        }
         pyramid = [(h, w, level0)]
         for _ in 1..<RAFTCorrelation.levels {
             let prev = pyramid[pyramid.count - 1]

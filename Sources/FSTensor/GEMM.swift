@@ -1,6 +1,6 @@
-// Matrix products through cblas_sgemm (OpenBLAS threads; see BLAS.swift for the threading policy).
+// Matrix products through BLAS.sgemm (large products split over the cores; see BLAS.swift for the threading policy).
 
-/// 2-D [M,K]·[K,N] → [M,N], or batched 3-D [B,M,K]·[B,K,N] → [B,M,N], through cblas_sgemm.
+/// 2-D [M,K]·[K,N] → [M,N], or batched 3-D [B,M,K]·[B,K,N] → [B,M,N], through BLAS.sgemm.
 /// With `transposeA` a is given as [K,M] (per batch), with `transposeB` b as [N,K].
 /// A 3-D `a` times a 2-D `b` multiplies every batch by the same `b`.
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
