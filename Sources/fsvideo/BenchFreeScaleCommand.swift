@@ -26,6 +26,9 @@ struct BenchFreeScaleCommand: ParsableCommand {
 
     func run() throws {
         let toy = preset.lowercased() == "toy"
+        guard toy || (try? UNet3DConfig.preset(preset)) != nil else {
+            throw FSError("--preset: unknown UNet preset '\(preset)' (known: vc2-512, toy)")
+        }
         let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil) : nil
         let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
         let size = try FrameSize(parsing: res, flag: "--res")
@@ -66,7 +69,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         if !skipStep {
             _ = MemoryStats.resetPeakRSS()
             let strategy = ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1)
-            let t = try Benchmark.seconds {
+            let t = try timed {
                 _ = try unet.forwardGuided(x: x, timestep: 500, cond: ctx, uncond: ctx, fps: 28,
                                            options: UNet3DForwardOptions(convDilation: stage.dilation.map(step: 0),
                                                                          spatialSelfAttention: strategy))

@@ -48,7 +48,11 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let sizes = try FreeScalePlan(request, model: geometry).sizes
         let timed = sizes.last!
         let compared = timeOnly ? [timed] : Array(sizes.dropFirst())
-        if let sheets { try FileManager.default.createDirectory(atPath: sheets, withIntermediateDirectories: true) }
+        if let sheets {
+            do { try FileManager.default.createDirectory(atPath: sheets, withIntermediateDirectories: true) } catch {
+                throw FSError("--sheets \(sheets): cannot create the directory (\(OutputDirectory.reason(error)))")
+            }
+        }
         // tally[size][method]: object counts, strict and with edge streaks ignored (ObjectCount).
         var tally: [FrameSize: [String: ObjectTally]] = [:]
         var baseTally = ObjectTally()
@@ -64,18 +68,21 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             let stages = try Cascade.run(plan: FreeScalePlan(r, model: geometry), backend: t2v, seed: s.seed)
             let final = try t2v.decode(stages.last!.latent)
             time["freescale"]! += Date().timeIntervalSince(t0)
-            var videos: [FrameSize: (freescale: Tensor, direct: Tensor)] = [:]
+            var videos: [FrameSize: (freescale: Tensor, direct: Tensor?)] = [:]
             let base = try t2v.decode(stages[0].latent)
             line += " base=" + baseTally.add(base)
             for size in compared {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
-                var d = r; d.method = .direct; d.res = size; d.stages = nil
-                t0 = Date()
-                let direct = freescaleOnly ? Tensor(zeros: fsVideo.shape)
-                    : try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
-                if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
                 line += " \(size): freescale=" + tally[size, default: [:]]["freescale", default: ObjectTally()].add(fsVideo)
-                line += " direct=" + tally[size, default: [:]]["direct", default: ObjectTally()].add(direct)
+                var direct: Tensor?
+                if !freescaleOnly {
+                    var d = r; d.method = .direct; d.res = size; d.stages = nil
+                    t0 = Date()
+                    let video = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
+                    if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
+                    line += " direct=" + tally[size, default: [:]]["direct", default: ObjectTally()].add(video)
+                    direct = video
+                }
                 videos[size] = (fsVideo, direct)
             }
             log(line)
@@ -83,8 +90,8 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                 for size in compared {
                     let v = videos[size]!
                     let up = resize(base, height: size.height, width: size.width, mode: .nearest)
-                    // Rows: base (nearest-upscaled), FreeScale, direct; 6 frames each.
-                    let rows = try [up, v.freescale, v.direct].map { try Frames(tensor: $0) }
+                    // Rows: base (nearest-upscaled), FreeScale, direct (unless --freescale-only); 6 frames each.
+                    let rows = try ([up, v.freescale] + (v.direct.map { [$0] } ?? [])).map { try Frames(tensor: $0) }
                     let picked = ContactSheet.evenlySpaced(count: 6, of: frames)
                     var all = Frames(count: 0, height: size.height, width: size.width)
                     for row in rows { for i in picked { all.append(frame: row.frame(i)) } }
@@ -98,8 +105,9 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         print("|---|---|---|---|---|---|")
         print("| \(sizes[0]) (base) | plain | " + baseTally.cells(of: pairs) + " |")
         for size in compared {
-            for m in ["freescale", "direct"] where !(freescaleOnly && m == "direct") {
-                print("| \(size) | \(m) | " + (tally[size]?[m] ?? ObjectTally()).cells(of: pairs) + " |")
+            for m in ["freescale", "direct"] {
+                guard let t = tally[size]?[m] else { continue }
+                print("| \(size) | \(m) | " + t.cells(of: pairs) + " |")
             }
         }
         if !freescaleOnly {
