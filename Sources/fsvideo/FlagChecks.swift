@@ -1,4 +1,5 @@
 import Foundation
+import FreeScale
 import FSModels
 import FSTensor
 
@@ -96,5 +97,23 @@ enum MemoryBudget {
     static func format(_ bytes: Double) -> String {
         bytes >= 1e15 ? String(format: "%.3g PB", bytes / 1e15)
             : bytes >= 1e9 ? String(format: "%.1f GB", bytes / 1e9) : String(format: "%.0f MB", bytes / 1e6)
+    }
+}
+
+/// The estimate lines of `--dry-run` and the refusal of a plan that does not fit, for `generate` and `upscale`.
+enum CostReport {
+    static func lines(_ cost: PlanCost, budget: Double, limitGiven: Bool) -> [String] {
+        [String(format: "estimate: %.3g TFLOP in the UNet per video (both guidance branches)", cost.flops / 1e12),
+         "estimate: peak memory ≈ \(MemoryBudget.format(cost.peakBytes)) (weights \(MemoryBudget.format(cost.weightBytes)), "
+            + "UNet activations \(MemoryBudget.format(cost.activationBytes)), VAE decode \(MemoryBudget.format(cost.decodeBytes))); "
+            + "\(limitGiven ? "--max-memory" : "available") \(MemoryBudget.format(budget))"
+            + (cost.peakBytes > budget ? " — this run would be refused" : "")]
+    }
+
+    static func refuseIfTooLarge(_ cost: PlanCost, budget: Double, limitGiven: Bool, what: String) throws {
+        guard cost.peakBytes > budget else { return }
+        throw FSError("estimated peak memory \(MemoryBudget.format(cost.peakBytes)) for \(what) exceeds "
+                      + (limitGiven ? "--max-memory \(MemoryBudget.format(budget))" : "the \(MemoryBudget.format(budget)) available")
+                      + " (see --dry-run; lower --res or --frames\(limitGiven ? "" : ", or set --max-memory"))")
     }
 }

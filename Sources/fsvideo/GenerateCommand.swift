@@ -98,11 +98,7 @@ struct GenerateCommand: ParsableCommand {
             printPlan(planned, cost: cost, budget: budget, prompts: prompts, settings: base, outPath: outPath)
             return
         }
-        guard cost.peakBytes <= budget else {
-            throw FSError("estimated peak memory \(MemoryBudget.format(cost.peakBytes)) for \(base.frames) frames at \(final) exceeds "
-                          + "\(maxMemory == nil ? "the \(MemoryBudget.format(budget)) available" : "--max-memory \(MemoryBudget.format(budget))")"
-                          + " (see --dry-run; lower --res or --frames\(maxMemory == nil ? ", or set --max-memory" : ""))")
-        }
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(base.frames) frames at \(final)")
 
         if prompts.count == 1 {
             let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
@@ -174,11 +170,7 @@ struct GenerateCommand: ParsableCommand {
         print("plan: \(plan.method.rawValue) \(stages), \(s.frames) frames, \(plan.steps) DDIM steps"
               + (plan.upper.isEmpty ? "" : " (upper stages from step \(plan.restartStep))")
               + ", guidance \(s.guidance), seed \(s.seed), \(prompts.count) prompt\(prompts.count == 1 ? "" : "s")")
-        print(String(format: "estimate: %.3g TFLOP in the UNet per video (both guidance branches)", cost.flops / 1e12))
-        print("estimate: peak memory ≈ \(MemoryBudget.format(cost.peakBytes)) (weights \(MemoryBudget.format(cost.weightBytes)), "
-              + "UNet activations \(MemoryBudget.format(cost.activationBytes)), VAE decode \(MemoryBudget.format(cost.decodeBytes))); "
-              + "\(maxMemory == nil ? "available" : "--max-memory") \(MemoryBudget.format(budget))"
-              + (cost.peakBytes > budget ? " — this run would be refused" : ""))
+        for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
         let target = prompts.count == 1 ? (outPath as NSString).appendingPathComponent("video.mp4") : outPath + "/NNN-<prompt>/video.mp4"
         print("output: \(target) (--dry-run: nothing written)")
     }

@@ -72,17 +72,11 @@ struct UpscaleCommand: ParsableCommand {
         if dryRun {
             print("plan: upscale \(input) (\(info.height)x\(info.width)) → \(planned.plan.sizes.map(\.description).joined(separator: " → ")), \(f) frames, "
                   + "\(planned.plan.steps) DDIM steps (from step \(planned.plan.restartStep)), seed \(seed)")
-            print(String(format: "estimate: %.3g TFLOP in the UNet (both guidance branches)", cost.flops / 1e12))
-            print("estimate: peak memory ≈ \(MemoryBudget.format(cost.peakBytes)); \(maxMemory == nil ? "available" : "--max-memory") \(MemoryBudget.format(budget))"
-                  + (cost.peakBytes > budget ? " — this run would be refused" : ""))
+            for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
             print("output: \((outPath as NSString).appendingPathComponent("video.mp4")) (--dry-run: nothing written)")
             return
         }
-        guard cost.peakBytes <= budget else {
-            throw FSError("estimated peak memory \(MemoryBudget.format(cost.peakBytes)) for \(f) frames at \(planned.plan.final) exceeds "
-                          + "\(maxMemory == nil ? "the \(MemoryBudget.format(budget)) available" : "--max-memory \(MemoryBudget.format(budget))")"
-                          + " (see --dry-run)")
-        }
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(f) frames at \(planned.plan.final)")
         let final = planned.plan.final
         let output = try OutputDirectory(path: outPath, overwrite: overwrite,
                                          expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
