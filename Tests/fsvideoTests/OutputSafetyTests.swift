@@ -84,4 +84,50 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(CLIProcess.snapshot(first), firstVideo, "the finished item was rewritten")
         XCTAssertEqual(leftovers(out), [])
     }
+
+    /// A full and a read-only file system (real tmpfs mounts) fail before any sampling, with one line.
+    func testFullAndReadOnlyFileSystemsFailBeforeWork() throws {
+        let full = root + "/full", readOnly = root + "/ro"
+        for (dir, options) in [(full, "size=256k"), (readOnly, "ro,size=1M")] {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let m = Process()
+            m.executableURL = URL(fileURLWithPath: "/bin/mount")
+            m.arguments = ["-t", "tmpfs", "-o", options, "tmpfs", dir]
+            m.standardError = FileHandle.nullDevice
+            guard (try? m.run()) != nil else { throw XCTSkip("cannot run mount: skipping the full/read-only file system test") }
+            m.waitUntilExit()
+            guard m.terminationStatus == 0 else { throw XCTSkip("tmpfs cannot be mounted here (not root, or no mount permission): skipping") }
+        }
+        defer {
+            for dir in [full, readOnly] {
+                let u = Process()
+                u.executableURL = URL(fileURLWithPath: "/bin/umount")
+                u.arguments = [dir]
+                try? u.run(); u.waitUntilExit()
+            }
+        }
+        // Fill the small file system to the brim.
+        let filler = FileManager.default.createFile(atPath: full + "/filler", contents: Data(count: 250 * 1024))
+        XCTAssertTrue(filler)
+        var clip = Frames(count: 4, height: 64, width: 96)
+        for i in 0..<clip.pixels.count { clip.pixels[i] = UInt8(i % 251) }
+        try VideoWriter.write(clip, to: root + "/clip.mp4")
+        let cases: [([String], String)] = [
+            (["generate", "a red circle", "--frames", "16", "--res", "128x192", "--out", full + "/run"], "not enough free space"),
+            (["generate", "a red circle", "--frames", "16", "--out", readOnly + "/run"], "Read-only file system"),
+            (["eval", "--fake", root + "/clip.mp4", "--metrics", "dynamic_degree", "--json", readOnly + "/scores.json"], "Read-only file system"),
+            (["frames", root + "/clip.mp4", "--out", readOnly + "/frames"], "not writable"),
+            (["frames", root + "/clip.mp4", "--out", full + "/frames"], "not enough free space"),
+            (["sheet", root + "/clip.mp4", "--out", readOnly + "/s.png"], "not writable"),
+        ]
+        for (args, needle) in cases {
+            let r = try CLIProcess.run(args, cwd: root, timeout: 60)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertEqual(r.err.split(separator: "\n").count, 1, r.err)
+            XCTAssertTrue(r.err.contains(needle), "\(args): \(r.err)")
+            XCTAssertLessThan(r.seconds, 20, "\(args) failed only after \(r.seconds) s")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: full), ["filler"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: readOnly), [])
+    }
 }
