@@ -3,11 +3,11 @@ import FSTensor
 
 /// A file written under a temporary name in its target directory and renamed into place on success,
 /// so the final path never holds a partial file.
-struct OutputFile {
-    let finalPath: String
-    let tempPath: String
+public struct OutputFile {
+    public let finalPath: String
+    public let tempPath: String
 
-    init(_ path: String) throws {
+    public init(_ path: String) throws {
         guard !path.isEmpty else { throw FSError("output path is empty") }
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
@@ -28,7 +28,7 @@ struct OutputFile {
     }
 
     /// Moves the finished temporary onto the final path (atomic within one file system).
-    func commit() throws {
+    public func commit() throws {
         if rename(tempPath, finalPath) != 0 {
             let reason = String(cString: strerror(errno))
             discard()
@@ -37,10 +37,10 @@ struct OutputFile {
     }
 
     /// Removes the temporary (ignoring a missing file).
-    func discard() { unlink(tempPath) }
+    public func discard() { unlink(tempPath) }
 
     /// Writes `data` to the path through a temporary.
-    static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String) throws {
         let file = try OutputFile(path)
         guard FileManager.default.createFile(atPath: file.tempPath, contents: nil) else {
             throw FSError("\(path): cannot create \(file.tempPath): \(String(cString: strerror(errno)))")

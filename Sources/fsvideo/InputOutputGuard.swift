@@ -1,5 +1,6 @@
 import Foundation
 import FSTensor
+import FSVideo
 
 /// No command writes over one of its own inputs: an output file may not be an input, nor lie inside an
 /// input folder (it would become one of the frames next time); an output directory may not hold an input
@@ -60,23 +61,14 @@ enum InputOutputGuard {
 /// or unwritable folder, fails before the work.
 enum OutputProbe {
     static func probe(_ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
-            throw FSError("\(path): directory \(dir) does not exist")
-        }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw FSError("\(path): is a directory")
-        }
-        let probe = (dir as NSString).appendingPathComponent(".\(url.lastPathComponent).probe-\(getpid())")
-        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FSError("\(path): cannot write in \(dir) (\(String(cString: strerror(errno))))") }
+        let file = try OutputFile(path)       // the folder exists and is writable; the path is not a folder
+        let fd = open(file.tempPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FSError("\(path): cannot create a file there (\(String(cString: strerror(errno))))") }
         let ok = write(fd, "x", 1) == 1
         let reason = String(cString: strerror(errno))
         close(fd)
-        unlink(probe)
-        guard ok else { throw FSError("\(path): cannot write in \(dir) (\(reason))") }
-        try DiskSpace.require(0, at: dir, for: path)
+        file.discard()
+        guard ok else { throw FSError("\(path): cannot write there (\(reason))") }
+        try DiskSpace.require(0, at: (file.tempPath as NSString).deletingLastPathComponent, for: path)
     }
 }

@@ -115,7 +115,7 @@ final class OutputSafetyTests: XCTestCase {
         let cases: [([String], String)] = [
             (["generate", "a red circle", "--frames", "16", "--res", "128x192", "--out", full + "/run"], "not enough free space"),
             (["generate", "a red circle", "--frames", "16", "--out", readOnly + "/run"], "Read-only file system"),
-            (["eval", "--fake", root + "/clip.mp4", "--metrics", "dynamic_degree", "--json", readOnly + "/scores.json"], "Read-only file system"),
+            (["eval", "--fake", root + "/clip.mp4", "--metrics", "dynamic_degree", "--json", readOnly + "/scores.json"], "not writable"),
             (["frames", root + "/clip.mp4", "--out", readOnly + "/frames"], "not writable"),
             (["frames", root + "/clip.mp4", "--out", full + "/frames"], "not enough free space"),
             (["sheet", root + "/clip.mp4", "--out", readOnly + "/s.png"], "not writable"),
