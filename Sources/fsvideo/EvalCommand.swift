@@ -2,17 +2,20 @@ import ArgumentParser
 import Foundation
 import FSEval
 import FSTensor
+import FSVideo
 
 /// `fsvideo eval`: FVD (I3D, as common_metrics_on_video_quality) and VBench's dynamic degree (RAFT).
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate videos: FVD (I3D) and VBench dynamic degree (RAFT).",
+        abstract: "Evaluate videos: FVD (I3D), VBench dynamic degree (RAFT) and aesthetic quality (CLIP + LAION head).",
         discussion: """
         PATH = video files or folders of them (a folder holding only images is one video of frames).
         FVD compares --fake with --real on the first --frames frames of each video (224x224 center crop).
         Dynamic degree scores each --fake video at its native size and frame rate, as VBench does.
-        Weights: \(EvalWeightFiles.i3dName) (--i3d) and \(EvalWeightFiles.raftName) (--raft); see docs/eval.md.
+        Aesthetic quality scores every frame of each --fake video with CLIP ViT-L/14 and LAION's head, as VBench does.
+        Weights: \(EvalWeightFiles.i3dName) (--i3d), \(EvalWeightFiles.raftName) (--raft), \(EvalWeightFiles.clipName) (--clip)
+        and \(EvalWeightFiles.aestheticHeadName) (--aesthetic-head); see docs/eval.md.
         """)
 
     @Option(name: .customLong("fake"), parsing: .upToNextOption, help: "Generated videos (files or folders).")
@@ -21,7 +24,7 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("real"), parsing: .upToNextOption, help: "Reference videos for FVD (files or folders).")
     var real: [String] = []
 
-    @Option(help: "Comma-separated metrics: fvd, dynamic_degree (default: fvd when --real is given, plus dynamic_degree).")
+    @Option(help: "Comma-separated metrics: fvd, dynamic_degree, aesthetic_quality (default: fvd when --real is given, plus dynamic_degree).")
     var metrics: String?
 
     @Option(help: "I3D weights (\(EvalWeightFiles.i3dName), InceptionI3d state dict).")
@@ -29,6 +32,15 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "RAFT weights (\(EvalWeightFiles.raftName)).")
     var raft: String?
+
+    @Option(help: "CLIP ViT-L/14 image tower (\(EvalWeightFiles.clipName), or an open_clip/timm .safetensors export).")
+    var clip: String?
+
+    @Option(name: .customLong("aesthetic-head"), help: "LAION aesthetic head (\(EvalWeightFiles.aestheticHeadName)).")
+    var aestheticHead: String?
+
+    @Option(help: "Frame decoding: 'ffmpeg' (the ffmpeg command line's yuv→RGB, what the reference tools read; default) or 'accurate' (accurate rounding, full-resolution chroma).")
+    var decode: String = "ffmpeg"
 
     @Option(help: "Frames per video for FVD (the first N frames; at least 9).")
     var frames: Int = 16
@@ -56,8 +68,9 @@ struct EvalCommand: ParsableCommand {
                 throw FSError("\(out): directory \(dir) does not exist")
             }
         }
-        let fakeVideos = try EvalVideoInput.expand(fake, flag: "--fake")
-        let realVideos = wanted.contains(.fvd) ? try EvalVideoInput.expand(real, flag: "--real") : []
+        let conversion = try EvalCommand.parseDecode(decode)
+        let fakeVideos = try EvalVideoInput.expand(fake, flag: "--fake", conversion: conversion)
+        let realVideos = wanted.contains(.fvd) ? try EvalVideoInput.expand(real, flag: "--real", conversion: conversion) : []
 
         var i3dPath: String?, raftPath: String?
         var extractor: FVDFeatureExtractor?, scorer: DynamicDegreeScorer?
@@ -74,14 +87,27 @@ struct EvalCommand: ParsableCommand {
             scorer = DynamicDegreeScorer(raft: try EvalWeightFiles.loadRAFT(p))
         }
 
+        var clipPath: String?, headPath: String?, aesthetic: AestheticScorer?
+        if wanted.contains(.aestheticQuality) {
+            let c = try EvalWeightFiles.locate(flag: clip, candidates: EvalWeightFiles.clipCandidates(), what: "CLIP ViT-L/14",
+                                               source: EvalWeightFiles.clipSource, flagName: "--clip")
+            let h = try EvalWeightFiles.locate(flag: aestheticHead, candidates: EvalWeightFiles.aestheticHeadCandidates(),
+                                               what: "LAION aesthetic head", source: EvalWeightFiles.aestheticHeadSource,
+                                               flagName: "--aesthetic-head")
+            clipPath = c; headPath = h
+            aesthetic = try EvalWeightFiles.loadAesthetic(clip: c, head: h)
+        }
+
         let bar = EvalProgressBar(enabled: !quiet)
+        let timing = EvalTiming()
         let result = try EvalRun.run(fake: fakeVideos, real: realVideos, metrics: wanted, fvdExtractor: extractor,
-                                     dynamicScorer: scorer, progress: bar.update)
+                                     dynamicScorer: scorer, aestheticScorer: aesthetic, timing: timing, progress: bar.update)
         bar.finish()
         for r in result.results where r.error != nil {
             FileHandle.standardError.write(Data("fsvideo: warning: \(r.unusable ? "skipped" : "partly skipped") \(r.path): \(r.error!)\n".utf8))
         }
-        let report = EvalReport(run: result, metrics: wanted, fvdFrames: frames, i3dPath: i3dPath, raftPath: raftPath)
+        var report = EvalReport(run: result, metrics: wanted, fvdFrames: frames, i3dPath: i3dPath, raftPath: raftPath)
+        report.clipPath = clipPath; report.aestheticHeadPath = headPath; report.decode = decode; report.timing = timing
         if let fvd = result.fvd {
             let nf = result.results.filter { $0.set == "fake" && $0.fvdFeatures != nil }.count
             let nr = result.results.filter { $0.set == "real" && $0.fvdFeatures != nil }.count
@@ -91,6 +117,10 @@ struct EvalCommand: ParsableCommand {
             let scored = result.results.compactMap(\.dynamic)
             print(String(format: "dynamic degree: %.4f   (VBench, RAFT 20 iterations; %d of %d videos dynamic)",
                          dd, scored.filter(\.isDynamic).count, scored.count))
+        }
+        if let aq = result.aestheticQuality {
+            print(String(format: "aesthetic quality: %.4f   (VBench, CLIP ViT-L/14 + LAION head; %d videos)",
+                         aq, result.results.compactMap(\.aesthetic).count))
         }
         if let json { try EvalReport.writeAtomically(try report.jsonData(), to: json) }
         if let csv { try EvalReport.writeAtomically(Data(report.csv.utf8), to: csv) }
@@ -104,13 +134,20 @@ struct EvalCommand: ParsableCommand {
         guard let metrics else { return real.isEmpty ? [.dynamicDegree] : [.fvd, .dynamicDegree] }
         var out = Set<EvalMetric>()
         for name in metrics.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
-            guard let m = EvalMetric(rawValue: name == "dynamic-degree" ? "dynamic_degree" : name) else {
-                throw FSError("eval: unknown metric '\(name)' (known: fvd, dynamic_degree)")
+            guard let m = EvalMetric(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
+                throw FSError("eval: unknown metric '\(name)' (known: fvd, dynamic_degree, aesthetic_quality)")
             }
             out.insert(m)
         }
-        guard !out.isEmpty else { throw FSError("eval: --metrics is empty (known: fvd, dynamic_degree)") }
+        guard !out.isEmpty else { throw FSError("eval: --metrics is empty (known: fvd, dynamic_degree, aesthetic_quality)") }
         return out
+    }
+
+    static func parseDecode(_ s: String) throws -> ColorConversion {
+        guard let c = ColorConversion(rawValue: s.lowercased()) else {
+            throw FSError("eval: unknown --decode '\(s)' (known: ffmpeg, accurate)")
+        }
+        return c
     }
 }
 
