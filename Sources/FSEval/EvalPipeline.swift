@@ -120,6 +120,7 @@ public struct EvalRun {
     public static func run(fake: [EvalVideo], real: [EvalVideo], metrics: Set<EvalMetric>,
                            fvdExtractor: FVDFeatureExtractor?, dynamicScorer: DynamicDegreeScorer?,
                            aestheticScorer: AestheticScorer? = nil, timing: EvalTiming? = nil,
+                           realStatistics: FeatureStatistics? = nil,
                            progress: EvalProgress? = nil) throws -> EvalRun {
         var run = EvalRun()
         let doFVD = metrics.contains(.fvd), doDD = metrics.contains(.dynamicDegree), doAQ = metrics.contains(.aestheticQuality)
@@ -157,11 +158,16 @@ public struct EvalRun {
                 let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
                 let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
                 guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
-                guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
-                guard rl.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(rl.count)") }
                 let d = f[0].count
+                let b: FeatureStatistics
+                if let realStatistics {
+                    b = realStatistics      // computed once for several generated sets (eval --compare)
+                } else {
+                    guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
+                    b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
+                }
+                guard b.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(b.count)") }
                 let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
-                let b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
                 run.fvd = try Frechet.distance(a, b)
                 run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)
             } catch {

@@ -24,6 +24,16 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("real"), parsing: .upToNextOption, help: "Reference videos for FVD (files or folders).")
     var real: [String] = []
 
+    @Option(parsing: .upToNextOption,
+            help: "Method-vs-method table: NAME=DIR per generated set (e.g. freescale=out/fs direct=out/di), all against --real.")
+    var compare: [String] = []
+
+    @Option(name: .customLong("stats-cache"), help: "Folder for the cached real-set I3D statistics of --compare (default ~/.cache/fsvideo/fvd_real_statistics).")
+    var statsCache: String?
+
+    @Option(help: "--compare: write the table as markdown (it is also printed).")
+    var markdown: String?
+
     @Option(help: "Comma-separated metrics: fvd, dynamic_degree, aesthetic_quality (default: fvd when --real is given, plus dynamic_degree).")
     var metrics: String?
 
@@ -55,13 +65,15 @@ struct EvalCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        guard !fake.isEmpty else { throw FSError("eval: give the videos to evaluate with --fake PATH...") }
+        guard !(fake.isEmpty && compare.isEmpty) else { throw FSError("eval: give the videos to evaluate with --fake PATH... (or --compare NAME=DIR...)") }
+        guard fake.isEmpty || compare.isEmpty else { throw FSError("eval: use either --fake or --compare, not both") }
+        if markdown != nil && compare.isEmpty { throw FSError("eval: --markdown writes the --compare table; give --compare NAME=DIR...") }
         let wanted = try parseMetrics()
         if wanted.contains(.fvd) && real.isEmpty {
             throw FSError("eval: FVD needs reference videos: pass --real PATH... (or --metrics dynamic_degree)")
         }
         guard frames >= 9 else { throw FSError("eval: --frames \(frames) is too few: I3D needs at least 9 frames") }
-        for out in [json, csv].compactMap({ $0 }) {
+        for out in [json, csv, markdown].compactMap({ $0 }) {
             let dir = (out as NSString).deletingLastPathComponent
             var isDir: ObjCBool = false
             if !dir.isEmpty && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
@@ -69,45 +81,22 @@ struct EvalCommand: ParsableCommand {
             }
         }
         let conversion = try EvalCommand.parseDecode(decode)
+        if !compare.isEmpty { return try runCompare(metrics: wanted, conversion: conversion) }
         let fakeVideos = try EvalVideoInput.expand(fake, flag: "--fake", conversion: conversion)
         let realVideos = wanted.contains(.fvd) ? try EvalVideoInput.expand(real, flag: "--real", conversion: conversion) : []
 
-        var i3dPath: String?, raftPath: String?
-        var extractor: FVDFeatureExtractor?, scorer: DynamicDegreeScorer?
-        if wanted.contains(.fvd) {
-            let p = try EvalWeightFiles.locate(flag: i3d, candidates: EvalWeightFiles.i3dCandidates(), what: "I3D",
-                                               source: EvalWeightFiles.i3dSource, flagName: "--i3d")
-            i3dPath = p
-            extractor = FVDFeatureExtractor(i3d: try EvalWeightFiles.loadI3D(p), frames: frames)
-        }
-        if wanted.contains(.dynamicDegree) {
-            let p = try EvalWeightFiles.locate(flag: raft, candidates: EvalWeightFiles.raftCandidates(), what: "RAFT",
-                                               source: EvalWeightFiles.raftSource, flagName: "--raft")
-            raftPath = p
-            scorer = DynamicDegreeScorer(raft: try EvalWeightFiles.loadRAFT(p))
-        }
-
-        var clipPath: String?, headPath: String?, aesthetic: AestheticScorer?
-        if wanted.contains(.aestheticQuality) {
-            let c = try EvalWeightFiles.locate(flag: clip, candidates: EvalWeightFiles.clipCandidates(), what: "CLIP ViT-L/14",
-                                               source: EvalWeightFiles.clipSource, flagName: "--clip")
-            let h = try EvalWeightFiles.locate(flag: aestheticHead, candidates: EvalWeightFiles.aestheticHeadCandidates(),
-                                               what: "LAION aesthetic head", source: EvalWeightFiles.aestheticHeadSource,
-                                               flagName: "--aesthetic-head")
-            clipPath = c; headPath = h
-            aesthetic = try EvalWeightFiles.loadAesthetic(clip: c, head: h)
-        }
+        let models = try loadModels(wanted)
 
         let bar = EvalProgressBar(enabled: !quiet)
         let timing = EvalTiming()
-        let result = try EvalRun.run(fake: fakeVideos, real: realVideos, metrics: wanted, fvdExtractor: extractor,
-                                     dynamicScorer: scorer, aestheticScorer: aesthetic, timing: timing, progress: bar.update)
+        let result = try EvalRun.run(fake: fakeVideos, real: realVideos, metrics: wanted, fvdExtractor: models.fvd,
+                                     dynamicScorer: models.dynamic, aestheticScorer: models.aesthetic, timing: timing, progress: bar.update)
         bar.finish()
         for r in result.results where r.error != nil {
             FileHandle.standardError.write(Data("fsvideo: warning: \(r.unusable ? "skipped" : "partly skipped") \(r.path): \(r.error!)\n".utf8))
         }
-        var report = EvalReport(run: result, metrics: wanted, fvdFrames: frames, i3dPath: i3dPath, raftPath: raftPath)
-        report.clipPath = clipPath; report.aestheticHeadPath = headPath; report.decode = decode; report.timing = timing
+        var report = EvalReport(run: result, metrics: wanted, fvdFrames: frames, i3dPath: models.i3dPath, raftPath: models.raftPath)
+        report.clipPath = models.clipPath; report.aestheticHeadPath = models.headPath; report.decode = decode; report.timing = timing
         if let fvd = result.fvd {
             let nf = result.results.filter { $0.set == "fake" && $0.fvdFeatures != nil }.count
             let nr = result.results.filter { $0.set == "real" && $0.fvdFeatures != nil }.count
@@ -130,8 +119,38 @@ struct EvalCommand: ParsableCommand {
         }
     }
 
+    /// The networks the wanted metrics need, from --i3d / --raft / --clip / --aesthetic-head or the default places.
+    func loadModels(_ wanted: Set<EvalMetric>) throws -> EvalModels {
+        var m = EvalModels()
+        if wanted.contains(.fvd) {
+            let p = try EvalWeightFiles.locate(flag: i3d, candidates: EvalWeightFiles.i3dCandidates(), what: "I3D",
+                                               source: EvalWeightFiles.i3dSource, flagName: "--i3d")
+            m.i3dPath = p
+            m.fvd = FVDFeatureExtractor(i3d: try EvalWeightFiles.loadI3D(p), frames: frames)
+        }
+        if wanted.contains(.dynamicDegree) {
+            let p = try EvalWeightFiles.locate(flag: raft, candidates: EvalWeightFiles.raftCandidates(), what: "RAFT",
+                                               source: EvalWeightFiles.raftSource, flagName: "--raft")
+            m.raftPath = p
+            m.dynamic = DynamicDegreeScorer(raft: try EvalWeightFiles.loadRAFT(p))
+        }
+        if wanted.contains(.aestheticQuality) {
+            let c = try EvalWeightFiles.locate(flag: clip, candidates: EvalWeightFiles.clipCandidates(), what: "CLIP ViT-L/14",
+                                               source: EvalWeightFiles.clipSource, flagName: "--clip")
+            let h = try EvalWeightFiles.locate(flag: aestheticHead, candidates: EvalWeightFiles.aestheticHeadCandidates(),
+                                               what: "LAION aesthetic head", source: EvalWeightFiles.aestheticHeadSource,
+                                               flagName: "--aesthetic-head")
+            m.clipPath = c; m.headPath = h
+            m.aesthetic = try EvalWeightFiles.loadAesthetic(clip: c, head: h)
+        }
+        return m
+    }
+
     func parseMetrics() throws -> Set<EvalMetric> {
-        guard let metrics else { return real.isEmpty ? [.dynamicDegree] : [.fvd, .dynamicDegree] }
+        guard let metrics else {
+            if !compare.isEmpty { return real.isEmpty ? [.dynamicDegree, .aestheticQuality] : Set(EvalMetric.allCases) }
+            return real.isEmpty ? [.dynamicDegree] : [.fvd, .dynamicDegree]
+        }
         var out = Set<EvalMetric>()
         for name in metrics.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
             guard let m = EvalMetric(rawValue: name.replacingOccurrences(of: "-", with: "_")) else {
@@ -149,6 +168,14 @@ struct EvalCommand: ParsableCommand {
         }
         return c
     }
+}
+
+/// The loaded networks of one `fsvideo eval` and the files they came from.
+struct EvalModels {
+    var fvd: FVDFeatureExtractor?
+    var dynamic: DynamicDegreeScorer?
+    var aesthetic: AestheticScorer?
+    var i3dPath: String?, raftPath: String?, clipPath: String?, headPath: String?
 }
 
 /// A one-line progress bar on stderr: videos done, seconds per video, ETA.
