@@ -135,5 +135,6 @@ public final class CLIPVisionTower: @unchecked Sendable {
     }
 }
 
-/// QuickGELU `x · sigmoid(1.702 x)` (OpenAI CLIP's activation, not the erf GELU).
-func quickGELU(_ x: Tensor) -> Tensor { x.map { $0 / (1 + Foundation.exp(-1.702 * $0)) } }
+/// QuickGELU `x · sigmoid(1.702 x)` (OpenAI CLIP's activation, not the erf GELU), written as
+/// `silu(1.702 x) / 1.702` to use FSTensor's vectorised exp.
+func quickGELU(_ x: Tensor) -> Tensor { silu(x * 1.702) * (1 / 1.702) }
