@@ -79,6 +79,20 @@ final class EvalCompareTests: XCTestCase {
         XCTAssertEqual(timing?["decoding"].map { $0 > 0 }, true)
     }
 
+    func testMissingAestheticWeightsIsOneLineNamingFileAndSource() throws {
+        let dir = NSTemporaryDirectory() + "fsvideo-aq-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try VideoWriter.write(Frames(count: 2, height: 16, width: 16, repeating: 9), to: "\(dir)/a.mp4")
+        var cmd = try EvalCommand.parseAsRoot(["--fake", "\(dir)/a.mp4", "--metrics", "aesthetic_quality", "--clip", "\(dir)/ViT-L-14.pt"]) as! EvalCommand
+        XCTAssertThrowsError(try cmd.run()) { e in
+            let m = "\(e)"
+            XCTAssertTrue(m.contains("\(dir)/ViT-L-14.pt") && m.contains("openaipublic.azureedge.net") && !m.contains("\n"), m)
+        }
+        cmd = try EvalCommand.parseAsRoot(["--fake", "\(dir)/a.mp4", "--decode", "fast"]) as! EvalCommand
+        XCTAssertThrowsError(try cmd.run()) { XCTAssertTrue("\($0)".contains("unknown --decode 'fast'"), "\($0)") }
+    }
+
     func testCompareArgumentErrors() throws {
         XCTAssertThrowsError(try EvalMethodSet.parse("noequals"))
         XCTAssertThrowsError(try EvalMethodSet.parse("=dir"))
