@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-deps.sh
 swift build --build-tests
+# The CLI robustness, concurrency and interruption tests drive the release binary, as users run it.
+swift build -c release --product fsvideo
+export FSVIDEO_BIN="$(swift build -c release --show-bin-path)/fsvideo"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -73,17 +73,32 @@ struct EvalCommand: ParsableCommand {
             throw FSError("eval: FVD needs reference videos: pass --real PATH... (or --metrics dynamic_degree)")
         }
         guard frames >= 9 else { throw FSError("eval: --frames \(frames) is too few: I3D needs at least 9 frames") }
-        for out in [json, csv, markdown].compactMap({ $0 }) {
-            let dir = (out as NSString).deletingLastPathComponent
-            var isDir: ObjCBool = false
-            if !dir.isEmpty && !(FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) && isDir.boolValue) {
-                throw FSError("\(out): directory \(dir) does not exist")
+        try FlagCheck.int(frames, "--frames", 9...4096)
+        if let json { try InputOutputGuard.requireExtension(json, ["json"], writes: "JSON", flag: "--json") }
+        if let csv { try InputOutputGuard.requireExtension(csv, ["csv"], writes: "CSV", flag: "--csv") }
+        if let markdown { try InputOutputGuard.requireExtension(markdown, ["md", "markdown"], writes: "markdown", flag: "--markdown") }
+        let outputs: [(String, String)] = [(json, "--json"), (csv, "--csv"), (markdown, "--markdown")].compactMap { o in o.0.map { ($0, o.1) } }
+        for (i, a) in outputs.enumerated() {
+            for b in outputs[(i + 1)...] where InputOutputGuard.resolved(a.0) == InputOutputGuard.resolved(b.0) {
+                throw FSError("\(a.1) and \(b.1) name the same file \(a.0)")
             }
         }
         let conversion = try EvalCommand.parseDecode(decode)
+        // Outputs are probed now, so an unwritable path fails before the networks run, not after.
+        let compareDirs: [String?] = compare.map { (try? EvalMethodSet.parse($0))?.directory }
+        for (out, flag) in outputs {
+            try InputOutputGuard.check(output: out, isDirectory: false,
+                                       inputs: fake + real + compareDirs + [i3d, raft, clip, aestheticHead], flag: flag)
+            try OutputProbe.probe(out)
+        }
         if !compare.isEmpty { return try runCompare(metrics: wanted, conversion: conversion) }
         let fakeVideos = try EvalVideoInput.expand(fake, flag: "--fake", conversion: conversion)
         let realVideos = wanted.contains(.fvd) ? try EvalVideoInput.expand(real, flag: "--real", conversion: conversion) : []
+        if wanted.contains(.fvd) {
+            for (set, n, flag) in [("reference", realVideos.count, "--real"), ("generated", fakeVideos.count, "--fake")] where n < 2 {
+                throw FSError("eval: FVD needs at least 2 \(set) videos (\(flag)): a covariance needs 2 samples, got \(n)")
+            }
+        }
 
         let models = try loadModels(wanted)
 
@@ -114,8 +129,9 @@ struct EvalCommand: ParsableCommand {
         if let json { try EvalReport.writeAtomically(try report.jsonData(), to: json) }
         if let csv { try EvalReport.writeAtomically(Data(report.csv.utf8), to: csv) }
         if !result.metricErrors.isEmpty {
+            let unusable = result.results.filter { $0.error != nil }.count
             throw FSError(EvalMetric.allCases.compactMap { result.metricErrors[$0] }.joined(separator: "; ")
-                          + " (see the warnings above)")
+                          + (unusable > 0 ? " (\(unusable) video\(unusable == 1 ? "" : "s") could not be used: see the warnings above)" : ""))
         }
     }
 
@@ -185,23 +201,34 @@ final class EvalProgressBar {
     var shown = false
     init(enabled: Bool) { self.enabled = enabled }
 
+    private let tty = isatty(2) != 0
+    private var lastPlain = Date.distantPast
+
+    /// On a terminal the line is redrawn in place; on a pipe or file, plain lines (at most one per 2 s,
+    /// and the last) so logs stay readable.
     func update(_ phase: String, _ done: Int, _ total: Int, _ path: String) {
         guard enabled, total > 0 else { return }
         let elapsed = Date().timeIntervalSince(start)
         let width = 24, filled = width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        var line = "\r[\(bar)] \(done)/\(total) \(phase)"
+        var line = "[\(bar)] \(done)/\(total) \(phase)"
         if done > 0 {
             let per = elapsed / Double(done)
             line += String(format: " · %.1f s/video · ETA %.0f s", per, per * Double(total - done))
         }
         if !path.isEmpty { line += " · " + (path as NSString).lastPathComponent }
-        FileHandle.standardError.write(Data((line.padding(toLength: Swift.max(line.count, 100), withPad: " ", startingAt: 0)).utf8))
+        if tty {
+            FileHandle.standardError.write(Data(("\r" + line.padding(toLength: Swift.max(line.count, 100), withPad: " ", startingAt: 0)).utf8))
+        } else {
+            guard done == total || Date().timeIntervalSince(lastPlain) >= 2 else { return }
+            lastPlain = Date()
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
         shown = true
     }
 
     func finish() {
         guard shown else { return }
-        FileHandle.standardError.write(Data(String(format: "\nevaluated in %.1f s\n", Date().timeIntervalSince(start)).utf8))
+        FileHandle.standardError.write(Data(String(format: "%@evaluated in %.1f s\n", tty ? "\n" : "", Date().timeIntervalSince(start)).utf8))
     }
 }

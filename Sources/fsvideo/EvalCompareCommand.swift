@@ -11,6 +11,11 @@ extension EvalCommand {
         var seen = Set<String>()
         for (name, _) in parsed where !seen.insert(name).inserted { throw FSError("eval: --compare names method '\(name)' twice") }
         let sets = try parsed.map { try EvalMethodSet.load(name: $0.name, directory: $0.directory, conversion: conversion) }
+        if wanted.contains(.fvd) {
+            for set in sets where set.videos.count < 2 {
+                throw FSError("eval: FVD needs at least 2 generated videos per method (--compare \(set.name)): a covariance needs 2 samples, got \(set.videos.count)")
+            }
+        }
         let realVideos = wanted.contains(.fvd) ? try real.flatMap { p -> [EvalVideo] in
             let files = try EvalMethodSet.videoFiles(under: p, flag: "--real")
             return files.isEmpty ? try EvalVideoInput.expand([p], flag: "--real", conversion: conversion)

@@ -23,27 +23,34 @@ struct FramesCommand: ParsableCommand {
     @Option(name: .long, help: "Resize frames to HxW.")
     var size: String?
 
+    @Flag(help: "Replace an earlier `fsvideo frames` output folder (never a folder holding other files).")
+    var overwrite = false
+
     func run() throws {
-        guard every >= 1 else { throw FSError("--every must be ≥ 1, got \(every)") }
-        if let m = max, m < 1 { throw FSError("--max must be ≥ 1, got \(m)") }
+        try FlagCheck.int(every, "--every", 1...1_000_000)
+        try FlagCheck.int(max, "--max", 1...10_000_000)
+        try FlagCheck.size(size, "--size")
         var options = VideoReadOptions()
         options.stride = every
         options.maxFrames = max
         if let s = size { options.size = try parseSize(s, flag: "--size") }
+        guard FileManager.default.fileExists(atPath: video) else { throw FSError("\(video): no such file or directory") }
+        try InputOutputGuard.check(output: out, isDirectory: true, inputs: [video])
         let info = try VideoReader.info(video)
-        let dumper = try FrameDumper(directory: out, frameCount: info.frameCount)
+        let (h, w) = options.size ?? (info.height, info.width)
+        let count = Swift.min(max ?? Int.max, (info.frameCount + every - 1) / every)
+        // Everything goes into a temporary folder renamed into place at the end (never mixed with other files).
+        let output = try OutputDirectory(path: out, overwrite: overwrite, kind: "frames", expectedBytes: count * h * w)
+        defer { output.discard() }
+        let dumper = try FrameDumper(directory: output.tempPath, frameCount: info.frameCount)
         var shape = (0, 0)
-        do {
-            // One frame in memory at a time; numbers are source frame numbers (with --every 2: 0001, 0003 …).
-            try VideoReader.forEachFrame(video, options: options) { frame, index in
-                try dumper.write(frame.pixels, width: frame.width, height: frame.height, index: index)
-                shape = (frame.width, frame.height)
-            }
-        } catch {
-            dumper.removeWritten()
-            throw error
+        // One frame in memory at a time; numbers are source frame numbers (with --every 2: 0001, 0003 …).
+        try VideoReader.forEachFrame(video, options: options) { frame, index in
+            try dumper.write(frame.pixels, width: frame.width, height: frame.height, index: index)
+            shape = (frame.width, frame.height)
         }
-        print("wrote \(dumper.written.count) frames (\(shape.0)x\(shape.1)) to \(out)")
+        try output.commit()
+        print("wrote \(dumper.written.count) frames (\(shape.0)x\(shape.1)) to \(output.publishedPath)")
     }
 }
 

@@ -34,6 +34,18 @@ struct FreeScaleOptions: ParsableArguments {
     @Flag(name: .customLong("keep-stages"), help: "Also write every stage's video.")
     var keepStages = false
 
+    /// Range checks of the numeric FreeScale flags (before any file is opened).
+    func checkFlags(steps: Int) throws {
+        try FlagCheck.size(res, "--res")
+        try FlagCheck.size(stages, "--stages")
+        if let stages, stages.split(separator: ",").count > 16 { throw FSError("--stages: at most 16 stages") }
+        try FlagCheck.int(restartStep, "--restart-step", 0...FlagCheck.maxSteps)
+        try FlagCheck.double(cosineScale, "--cosine-scale", 0...100)
+        try FlagCheck.double(cosineScaleBg, "--cosine-scale-bg", 0...100)
+        try FlagCheck.int(dilateTau, "--dilate-tau", 0...FlagCheck.maxSteps)
+        try FlagCheck.double(fusionTemporalSigma, "--fusion-temporal-sigma", 0...100)
+    }
+
     /// The request for FreeScalePlan; unknown values give one clear error.
     func request(steps: Int) throws -> FreeScaleRequest {
         var r = FreeScaleRequest()

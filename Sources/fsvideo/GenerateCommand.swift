@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FreeScale
 import FSDiffusion
 import FSTensor
 import FSVideo
@@ -45,50 +46,133 @@ struct GenerateCommand: ParsableCommand {
     var saveFps: Double?
     @Flag(name: .customLong("dump-frames"), help: "Also write every frame as PNG under frames/.")
     var dumpFrames = false
-    @Flag(help: "Replace a non-empty output directory.")
+    @Flag(help: "Replace an earlier fsvideo output at --out (never a directory holding other files).")
     var overwrite = false
     @Flag(help: "No progress bars (errors and warnings still go to stderr).")
     var quiet = false
+    @Flag(name: .customLong("dry-run"), help: "Print the plan, the memory/FLOP estimate and the output path; write nothing.")
+    var dryRun = false
+    @Option(name: .customLong("max-memory"), help: "Refuse a run whose estimated peak memory exceeds this (e.g. 16G; default: the memory available now).")
+    var maxMemory: String?
     @OptionGroup(title: "FreeScale")
     var freescale: FreeScaleOptions
 
+    /// Every numeric flag within range, before any file is opened.
+    func checkFlags() throws {
+        try FlagCheck.int(frames, "--frames", 1...FlagCheck.maxFrames)
+        try FlagCheck.int(steps, "--steps", 1...FlagCheck.maxSteps)
+        try FlagCheck.double(cfg, "--cfg", -1000...1000)
+        try FlagCheck.double(eta, "--eta", 0...10)
+        try FlagCheck.int(fps, "--fps", 0...1000)
+        try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
+        try freescale.checkFlags(steps: steps)
+        if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
+    }
+
     func run() throws {
         let prompts = try readPrompts()
-        if let frames, frames < 1 { throw FSError("--frames must be ≥ 1, got \(frames)") }
-        if steps < 1 { throw FSError("--steps must be ≥ 1, got \(steps)") }
-        if let saveFps, !(saveFps > 0 && saveFps <= 1000) { throw FSError("--save-fps must be in (0, 1000], got \(saveFps)") }
-        let outPath = out ?? OutputDirectory.defaultPath(prompt: prompts[0])
-        let output = try OutputDirectory(path: outPath, overwrite: overwrite)
-        defer { output.discard() }
+        try checkFlags()
+        for p in Set(prompts) { PromptCheck.warn(p) }
+        if !negativePrompt.isEmpty { PromptCheck.warn(negativePrompt, what: "negative prompt") }
+        let outPath = out ?? OutputDirectory.defaultPath(prompt: prompts[0], seed: seed)
+        try InputOutputGuard.check(output: outPath, isDirectory: true,
+                                   inputs: [ckpt, config, promptFile, freescale.detailMask, BuiltinModel.weightsPath])
 
         let t0 = Date()
-        let loadBar = ProgressBar("loading model", total: 1, quiet: quiet)
-        let loaded = try ModelFiles.load(ckpt: ckpt, config: config)
-        loadBar.finish()
-        let loadSeconds = Date().timeIntervalSince(t0)
-        let mc = loaded.model.config
-
-        var summaries: [String] = []
-        for (k, p) in prompts.enumerated() {
-            var s = GenerationSettings(prompt: p, model: mc)
-            s.negativePrompt = negativePrompt
-            if let frames { s.frames = frames }
-            s.steps = steps; s.eta = eta; s.seed = seed
-            if let cfg { s.guidance = cfg }
-            if let fps { s.fps = fps }
-            let sub = prompts.count == 1 ? "" : String(format: "%03d-", k + 1) + OutputDirectory.slug(p, maxLength: 32) + "/"
-            if !sub.isEmpty { try FileManager.default.createDirectory(atPath: output.file(sub), withIntermediateDirectories: true) }
-            if prompts.count > 1 && !quiet { FileHandle.standardError.write(Data("[\(k + 1)/\(prompts.count)] \(p)\n".utf8)) }
-            let run = try GenerationRun(loaded: loaded, settings: s, quiet: quiet)
-            run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: s.frames)
-            let record = try run.execute(output: output, subdirectory: sub, saveFps: saveFps ?? mc.defaultSaveFps,
-                                         dumpFrames: dumpFrames, loadSeconds: loadSeconds)
-            summaries.append(record)
+        let opened = try ModelFiles.open(ckpt: ckpt, config: config)
+        let mc = opened.config
+        var base = GenerationSettings(prompt: prompts[0], model: mc)
+        base.negativePrompt = negativePrompt
+        if let frames { base.frames = frames }
+        base.steps = steps; base.eta = eta; base.seed = seed
+        if let cfg { base.guidance = cfg }
+        if let fps { base.fps = fps }
+        _ = try base.validate(for: mc)
+        let scheduleSteps = try DDIMSchedule(config: mc.schedule, steps: steps, eta: eta).count
+        let planned = try FreeScaleRun(options: freescale, model: mc, steps: scheduleSteps, frames: base.frames)
+        let cost = PlanCost(plan: planned.plan, model: mc, frames: base.frames, weightBytes: opened.weightBytes)
+        let budget = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
+        let final = planned.plan.final
+        let outputBytes = base.frames * final.height * final.width * 3 / (dumpFrames ? 1 : 10) * (freescale.keepStages ? 2 : 1)
+        if dryRun {
+            printPlan(planned, cost: cost, budget: budget, prompts: prompts, settings: base, outPath: outPath)
+            return
         }
-        try output.commit()
-        let total = Date().timeIntervalSince(t0)
-        let video = prompts.count == 1 ? output.finalFile("video.mp4") : output.finalPath
-        print("wrote \(video)  (\(summaries.joined(separator: "; ")); total \(ProgressBar.duration(total)))")
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(base.frames) frames at \(final)")
+
+        if prompts.count == 1 {
+            let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
+            defer { output.discard() }
+            let loaded = try build(opened, quiet: quiet)
+            let summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            try output.commit()
+            print("wrote \(output.finalFile("video.mp4"))  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+            return
+        }
+
+        // A batch: each item is published as soon as it is done; a re-run of the same command resumes.
+        let batch = try BatchDirectory(path: outPath, overwrite: overwrite, request: requestDigest(prompts, planned))
+        defer { batch.release() }
+        let names = prompts.enumerated().map { String(format: "%03d-", $0.offset + 1) + OutputDirectory.slug($0.element, maxLength: 32) }
+        let missing = names.indices.filter { !batch.isComplete(names[$0]) }
+        if missing.count < prompts.count && !quiet {
+            FileHandle.standardError.write(Data("resuming \(batch.path): \(prompts.count - missing.count) of \(prompts.count) items already done\n".utf8))
+        }
+        var loaded: LoadedModel?
+        var written = 0
+        for k in missing {
+            let p = prompts[k]
+            if !quiet { FileHandle.standardError.write(Data("[\(k + 1)/\(prompts.count)] \(p)\n".utf8)) }
+            let item = try batch.item(names[k], expectedBytes: outputBytes)
+            defer { item.discard() }
+            if loaded == nil { loaded = try build(opened, quiet: quiet) }
+            var s = base
+            s.prompt = p
+            let summary = try generate(p, settings: s, loaded: loaded!, into: item, loadSeconds: Date().timeIntervalSince(t0))
+            try item.commit()
+            written += 1
+            if !quiet { FileHandle.standardError.write(Data("wrote \(item.publishedPath)  (\(summary))\n".utf8)) }
+        }
+        print("wrote \(batch.path)  (\(written) new, \(prompts.count - written) already done, \(prompts.count) items; total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+    }
+
+    private func build(_ opened: OpenedModel, quiet: Bool) throws -> LoadedModel {
+        let bar = ProgressBar("loading model", total: 1, quiet: quiet)
+        defer { bar.finish() }
+        return try opened.build()
+    }
+
+    /// One prompt → video.mp4, contact_sheet.png, run.json (and frames/, stages) in `output`; returns a summary.
+    private func generate(_ prompt: String, settings: GenerationSettings, loaded: LoadedModel, into output: OutputDirectory,
+                          loadSeconds: Double) throws -> String {
+        let mc = loaded.model.config
+        let run = try GenerationRun(loaded: loaded, settings: settings, quiet: quiet)
+        run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: settings.frames)
+        return try run.execute(output: output, subdirectory: "", saveFps: saveFps ?? mc.defaultSaveFps,
+                               dumpFrames: dumpFrames, loadSeconds: loadSeconds)
+    }
+
+    /// What identifies a batch's outputs: a re-run with the same digest resumes it.
+    private func requestDigest(_ prompts: [String], _ planned: FreeScaleRun) -> String {
+        var h = SHA256()
+        let parts: [String] = prompts + [negativePrompt, "\(seed)", "\(frames ?? -1)", "\(steps)", "\(cfg ?? .nan)", "\(eta)",
+                                         "\(fps ?? -1)", "\(saveFps ?? .nan)", ckpt ?? "builtin", config ?? "", "\(dumpFrames)",
+                                         String(describing: planned.plan.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }),
+                                         freescale.detailMask ?? ""]
+        for p in parts { h.update(Data((p + "\u{1F}").utf8)) }
+        return h.finalize()
+    }
+
+    private func printPlan(_ planned: FreeScaleRun, cost: PlanCost, budget: Double, prompts: [String],
+                           settings s: GenerationSettings, outPath: String) {
+        let plan = planned.plan
+        let stages = plan.sizes.map(\.description).joined(separator: " → ")
+        print("plan: \(plan.method.rawValue) \(stages), \(s.frames) frames, \(plan.steps) DDIM steps"
+              + (plan.upper.isEmpty ? "" : " (upper stages from step \(plan.restartStep))")
+              + ", guidance \(s.guidance), seed \(s.seed), \(prompts.count) prompt\(prompts.count == 1 ? "" : "s")")
+        for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
+        let target = prompts.count == 1 ? (outPath as NSString).appendingPathComponent("video.mp4") : outPath + "/NNN-<prompt>/video.mp4"
+        print("output: \(target) (--dry-run: nothing written)")
     }
 
     func readPrompts() throws -> [String] {

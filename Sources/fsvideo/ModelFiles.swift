@@ -24,7 +24,9 @@ enum ModelFiles {
         return try VideoModelConfig.decode(json: data, source: path)
     }
 
-    static func load(ckpt: String?, config: String?) throws -> LoadedModel {
+    /// Opens the checkpoint (memory-mapped; tensors are not converted yet) and resolves the config, so a
+    /// request can be planned and refused before the model is built.
+    static func open(ckpt: String?, config: String?) throws -> OpenedModel {
         let path = ckpt ?? BuiltinModel.weightsPath
         if ckpt == nil && !FileManager.default.fileExists(atPath: path) {
             throw FSError("built-in toy model not found at \(path) (set FSVIDEO_TOY_MODEL to its directory or pass --ckpt)")
@@ -38,8 +40,31 @@ enum ModelFiles {
         } else {
             (cfg, origin) = try VideoModel.resolveConfig(for: sd)
         }
-        let model = try VideoModel.load(sd, config: cfg)
-        return LoadedModel(model: model, weightsPath: path, configOrigin: origin)
+        try cfg.validate()
+        return OpenedModel(stateDict: sd, config: cfg, weightsPath: path, configOrigin: origin)
+    }
+
+    static func load(ckpt: String?, config: String?) throws -> LoadedModel {
+        try open(ckpt: ckpt, config: config).build()
+    }
+}
+
+/// A checkpoint opened and its config resolved, not yet built into a model.
+struct OpenedModel {
+    let stateDict: StateDict
+    let config: VideoModelConfig
+    let weightsPath: String
+    let configOrigin: String
+
+    /// Bytes the weights take once built (held as Float32): the UNet, VAE and text tower's tensors.
+    var weightBytes: Double {
+        let parts = ["model.diffusion_model.", "first_stage_model.", "cond_stage_model."]
+        let used = stateDict.tensors.filter { k, _ in parts.contains { k.hasPrefix($0) } }
+        return Double((used.isEmpty ? stateDict.tensors : used).values.reduce(0) { $0 + $1.elementCount }) * 4
+    }
+
+    func build() throws -> LoadedModel {
+        LoadedModel(model: try VideoModel.load(stateDict, config: config), weightsPath: weightsPath, configOrigin: configOrigin)
     }
 }
 

@@ -24,7 +24,12 @@ struct SheetCommand: ParsableCommand {
     var tileWidth: Int?
 
     func run() throws {
-        guard count >= 1 else { throw FSError("--count must be ≥ 1, got \(count)") }
+        try FlagCheck.int(count, "--count", 1...4096)
+        try FlagCheck.int(columns, "--columns", 1...4096)
+        try FlagCheck.int(tileWidth, "--tile-width", 8...4096)
+        try InputOutputGuard.requireExtension(out, ["png"], writes: "a PNG image")
+        guard FileManager.default.fileExists(atPath: video) else { throw FSError("\(video): no such file or directory") }
+        try InputOutputGuard.check(output: out, isDirectory: false, inputs: [video])
         let sheet = try ContactSheet(video: video, count: count, columns: columns, tileWidth: tileWidth)
         try sheet.writePNG(to: out)
         print("wrote \(out) (\(sheet.width)x\(sheet.height), frames \(sheet.frameIndices.map { String($0 + 1) }.joined(separator: " ")))")

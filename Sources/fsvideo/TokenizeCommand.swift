@@ -23,7 +23,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         let prompt = try readPrompt()
-        let tokenizer = CLIPTokenizer.shared
+        let tokenizer = try CLIPTokenizer.sharedOrThrow()
         let cleaned = TextCleaning.clean(prompt)
         let full = tokenizer.fullTokens(prompt)
         let ids = tokenizer.tokenize(prompt)

@@ -25,8 +25,12 @@ struct UpscaleCommand: ParsableCommand {
     @Option(help: "Output directory (default: outputs/<timestamp>-upscale).") var out: String?
     @Option(name: .customLong("save-fps"), help: "Frame rate of the written MP4 (default: keeps the input's duration).")
     var saveFps: Double?
-    @Flag(help: "Replace a non-empty output directory.") var overwrite = false
+    @Flag(help: "Replace an earlier fsvideo output at --out (never a directory holding other files).") var overwrite = false
     @Flag(help: "No progress bars.") var quiet = false
+    @Flag(name: .customLong("dry-run"), help: "Print the plan, the memory/FLOP estimate and the output path; write nothing.")
+    var dryRun = false
+    @Option(name: .customLong("max-memory"), help: "Refuse a run whose estimated peak memory exceeds this (e.g. 16G; default: the memory available now).")
+    var maxMemory: String?
     @Option(name: .customLong("edit-mask"), help: "PNG/JPEG mask (white = regenerate under --edit-prompt), or a directory of per-frame masks.")
     var editMask: String?
     @Option(name: .customLong("edit-prompt"), help: "Text for the masked region (local semantic editing).")
@@ -34,26 +38,52 @@ struct UpscaleCommand: ParsableCommand {
     @OptionGroup(title: "FreeScale") var freescale: FreeScaleOptions
 
     func run() throws {
-        if prompt.trimmingCharacters(in: .whitespaces).isEmpty {
-            FileHandle.standardError.write(Data("fsvideo: warning: empty --prompt: the unconditional model decides the content\n".utf8))
-        }
+        try FlagCheck.int(frames, "--frames", 1...FlagCheck.maxFrames)
+        try FlagCheck.int(startFrame, "--start-frame", 0...10_000_000)
+        try FlagCheck.int(steps, "--steps", 1...FlagCheck.maxSteps)
+        try FlagCheck.double(cfg, "--cfg", -1000...1000)
+        try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
+        try freescale.checkFlags(steps: steps)
+        if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
+        PromptCheck.warn(prompt)
         if freescale.method.lowercased() == "direct" { throw FSError("upscale: --method direct does not apply (the input is the base stage)") }
         guard (editMask == nil) == (editPrompt == nil) else { throw FSError("--edit-mask and --edit-prompt go together") }
-        if let editPrompt, editPrompt.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw FSError("--edit-prompt is empty (say what the masked region should become)")
+        if let editPrompt {
+            if editPrompt.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw FSError("--edit-prompt is empty (say what the masked region should become)")
+            }
+            PromptCheck.warn(editPrompt, what: "edit prompt")
         }
-        guard startFrame >= 0 else { throw FSError("--start-frame must be ≥ 0") }
         guard FileManager.default.fileExists(atPath: input) else { throw FSError("\(input): no such file or directory") }
+        let outPath = out ?? OutputDirectory.defaultPath(prompt: "upscale", seed: seed)
+        try InputOutputGuard.check(output: outPath, isDirectory: true,
+                                   inputs: [input, ckpt, config, editMask, freescale.detailMask, BuiltinModel.weightsPath])
         let info = try VideoReader.info(input)
+        let opened = try ModelFiles.open(ckpt: ckpt, config: config)
+        let mc = opened.config
+        let f = frames ?? mc.frames
+        // Plan and estimate before a frame is decoded or the model is built.
+        let scheduleSteps = try DDIMSchedule(config: mc.schedule, steps: steps, eta: 1.0).count
+        let planned = try FreeScaleRun(options: freescale, model: mc, steps: scheduleSteps, frames: f,
+                                       input: (info.height, info.width), editMask: editMask)
+        guard !planned.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
+        let cost = PlanCost(plan: planned.plan, model: mc, frames: f, weightBytes: opened.weightBytes)
+        let budget = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
+        if dryRun {
+            print("plan: upscale \(input) (\(info.height)x\(info.width)) → \(planned.plan.sizes.map(\.description).joined(separator: " → ")), \(f) frames, "
+                  + "\(planned.plan.steps) DDIM steps (from step \(planned.plan.restartStep)), seed \(seed)")
+            for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
+            print("output: \((outPath as NSString).appendingPathComponent("video.mp4")) (--dry-run: nothing written)")
+            return
+        }
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(f) frames at \(planned.plan.final)")
+        let final = planned.plan.final
+        let output = try OutputDirectory(path: outPath, overwrite: overwrite,
+                                         expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
+        defer { output.discard() }
         let all = try VideoReader.read(input)
         guard all.count > startFrame else { throw FSError("\(input): \(all.count) frames, nothing at --start-frame \(startFrame)") }
-
-        let output = try OutputDirectory(path: out ?? OutputDirectory.defaultPath(prompt: "upscale"), overwrite: overwrite)
-        defer { output.discard() }
-        let loaded = try ModelFiles.load(ckpt: ckpt, config: config)
-        let mc = loaded.model.config
-        let f = frames ?? mc.frames
-        guard f >= 1 else { throw FSError("--frames must be ≥ 1") }
+        let loaded = try opened.build()
         let available = all.count - startFrame
         let indices: [Int]
         if available >= f {
@@ -69,10 +99,8 @@ struct UpscaleCommand: ParsableCommand {
         s.frames = f; s.steps = steps; s.seed = seed
         if let cfg { s.guidance = cfg }
         let t2v = try TextToVideo(model: loaded.model, settings: s)
-        let fs = try FreeScaleRun(options: freescale, model: mc, steps: t2v.schedule.count, frames: f,
-                                  input: (info.height, info.width), editMask: editMask)
+        let fs = planned
         if let editPrompt, let m = fs.editMask { t2v.region = try RegionalPrompt(prompt: editPrompt, mask: m.planes) }
-        guard !fs.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
         let bar = ProgressBar("upscaling", total: fs.plan.upper.count, quiet: quiet)
         let z0 = try t2v.encodeMean(clip.tensor())
         let stages = try Cascade.run(plan: fs.plan, backend: t2v, seed: seed, detailMask: fs.mask, editMask: fs.editMask, initial: z0)

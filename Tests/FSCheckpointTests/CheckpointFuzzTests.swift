@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import FSCheckpoint
+import FSTensor
 
 /// Mutated checkpoints must end in a thrown error or a successful load: never a crash, a hang or an
 /// out-of-bounds read. Mutations: random byte flips (biased toward the header / pickle / zip records
@@ -31,9 +32,16 @@ final class CheckpointFuzzTests: XCTestCase {
             inputs.append(("synthetic.ckpt", TorchCheckpointTests.syntheticCheckpoint(), 10_000))
         }
         var rng = SplitMix(s: 42)
-        var total = 0, loaded = 0
+        // Outcomes: refused with an error, loaded unchanged in structure (a flip inside tensor data, or in
+        // bytes the format ignores), loaded with another structure (a flip in a key name). Unexpected: a
+        // truncated file that loads, or a load whose tensors do not hold shape × dtype bytes.
+        var total = 0, refused = 0, loadedSame = 0, loadedAltered = 0
+        var unexpected: [String] = []
+        var slowest = 0.0
         let start = Date()
         for (name, original, count) in inputs {
+            let reference = try Checkpoint.load(data: original, source: name)
+            let structure = Self.structure(of: reference)
             let boundaries = Self.boundaries(of: original)
             for i in 0..<count {
                 var m = original
@@ -59,11 +67,34 @@ final class CheckpointFuzzTests: XCTestCase {
                     }
                 }
                 total += 1
-                if (try? Checkpoint.load(data: m, source: name)) != nil { loaded += 1 }
+                let t0 = Date()
+                let result = Result { try Checkpoint.load(data: m, source: name) }
+                slowest = Swift.max(slowest, Date().timeIntervalSince(t0))
+                switch result {
+                case .failure(let error):
+                    refused += 1
+                    if (error as? FSError)?.message.isEmpty != false { unexpected.append("\(name) #\(i): refused without a message: \(error)") }
+                case .success(let sd):
+                    if m.count < original.count { unexpected.append("\(name) #\(i): truncated to \(m.count) of \(original.count) bytes, yet loaded") }
+                    for (k, t) in sd.tensors where t.bytes.count != t.elementCount * t.dtype.byteSize {
+                        unexpected.append("\(name) #\(i): tensor \(k) holds \(t.bytes.count) bytes for shape \(t.shape) \(t.dtype)")
+                    }
+                    if Self.structure(of: sd) == structure { loadedSame += 1 } else { loadedAltered += 1 }
+                }
             }
         }
-        print("fuzz: \(total) mutated checkpoints, \(loaded) loaded, \(total - loaded) refused with an error, \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
-        XCTAssertGreaterThanOrEqual(total, 20_000)
+        print("fuzz: \(total) mutated checkpoints: \(refused) refused with an error, \(loadedSame) loaded with the original structure, "
+              + "\(loadedAltered) loaded with an altered structure, \(unexpected.count) unexpected; slowest load "
+              + String(format: "%.3f s, total %.1f s", slowest, Date().timeIntervalSince(start)))
+        XCTAssertEqual(refused + loadedSame + loadedAltered, total)
+        XCTAssertGreaterThan(refused, total / 4, "most structural mutations must be refused")
+        XCTAssertTrue(unexpected.isEmpty, unexpected.prefix(10).joined(separator: "\n"))
+        XCTAssertLessThan(slowest, 5, "a mutated checkpoint took \(slowest) s to load or refuse (a hang)")
+    }
+
+    /// Keys with their dtypes and shapes.
+    static func structure(of sd: StateDict) -> [String: String] {
+        sd.tensors.mapValues { "\($0.dtype) \($0.shape)" }
     }
 
     /// Offsets where structure lives: the safetensors header, zip local/central records and pickle bytes.

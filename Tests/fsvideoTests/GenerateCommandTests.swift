@@ -12,7 +12,7 @@ final class GenerateCommandTests: XCTestCase {
         var cmd = try GenerateCommand.parse(["a green square moving left on a gray background", "--steps", "2",
                                              "--frames", "4", "--seed", "9", "--out", out, "--dump-frames", "--quiet"])
         try cmd.run()
-        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out))
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") })
         XCTAssertEqual(files, ["video.mp4", "run.json", "contact_sheet.png", "frames"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/frames").count, 4)
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]
@@ -27,6 +27,6 @@ final class GenerateCommandTests: XCTestCase {
         // A second run into the same, now non-empty, directory is refused and leaves it untouched.
         var again = try GenerateCommand.parse(["x", "--steps", "2", "--frames", "4", "--out", out, "--quiet"])
         XCTAssertThrowsError(try again.run())
-        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), files)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out).filter { !$0.hasPrefix(".") }), files)
     }
 }

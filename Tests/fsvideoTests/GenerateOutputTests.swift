@@ -15,18 +15,77 @@ final class GenerateOutputTests: XCTestCase {
     func testNonEmptyDirectoryIsRefusedUnlessOverwrite() throws {
         let root = try tempDir()
         let out = root + "/run"
+        // A directory fsvideo did not make is never replaced, with or without --overwrite.
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try Data("old".utf8).write(to: URL(fileURLWithPath: out + "/keep.txt"))
-        XCTAssertThrowsError(try OutputDirectory(path: out, overwrite: false)) { e in
-            XCTAssertTrue((e as? FSError)?.message.contains("not empty") == true, "\(e)")
+        for overwrite in [false, true] {
+            XCTAssertThrowsError(try OutputDirectory(path: out, overwrite: overwrite)) { e in
+                XCTAssertTrue((e as? FSError)?.message.contains(overwrite ? "no .fsvideo-output.json" : "not empty") == true, "\(e)")
+            }
         }
-        let o = try OutputDirectory(path: out, overwrite: true)
-        try o.write(Data("new".utf8), to: "run.json")
-        // Nothing appears at the output path before commit.
-        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/run.json"))
-        try o.commit()
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), ["run.json"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), ["run"])   // no temporaries left
+        try FileManager.default.removeItem(atPath: out)
+        // fsvideo's own output is replaced with --overwrite, and only at commit.
+        for text in ["old", "new"] {
+            let o = try OutputDirectory(path: out, overwrite: true)
+            try o.write(Data(text.utf8), to: "run.json")
+            XCTAssertEqual(try? String(contentsOfFile: out + "/run.json", encoding: .utf8), text == "old" ? nil : "old")
+            try o.commit()
+        }
+        XCTAssertEqual(try String(contentsOfFile: out + "/run.json", encoding: .utf8), "new")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out).sorted(), [".fsvideo-output.json", "run.json"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), ["run"])   // no temporaries or locks left
+        // A foreign file put into it since: refused.
+        try Data().write(to: URL(fileURLWithPath: out + "/notes.txt"))
+        XCTAssertThrowsError(try OutputDirectory(path: out, overwrite: true)) { e in
+            XCTAssertTrue((e as? FSError)?.message.contains("notes.txt") == true, "\(e)")
+        }
+    }
+
+    func testProtectedDirectoriesAreRefused() throws {
+        for path in [".", FileManager.default.currentDirectoryPath, "/", NSHomeDirectory(), ".."] {
+            XCTAssertThrowsError(try OutputDirectory(path: path, overwrite: true), path) { e in
+                XCTAssertTrue((e as? FSError)?.message.contains("refusing") == true, "\(e)")
+            }
+        }
+    }
+
+    func testSecondClaimOnTheSameOutputIsRefused() throws {
+        let root = try tempDir()
+        let first = try OutputDirectory(path: root + "/same", overwrite: false)
+        XCTAssertThrowsError(try OutputDirectory(path: root + "/same", overwrite: true)) { e in
+            XCTAssertTrue((e as? FSError)?.message.contains("another fsvideo run") == true, "\(e)")
+        }
+        try first.write(Data("x".utf8), to: "run.json")
+        try first.commit()
+        // Taken meanwhile by something else: published under a fresh name, nothing deleted.
+        let second = try OutputDirectory(path: root + "/other", overwrite: false)
+        try FileManager.default.createDirectory(atPath: root + "/other", withIntermediateDirectories: false)
+        try Data("foreign".utf8).write(to: URL(fileURLWithPath: root + "/other/theirs.txt"))
+        try second.write(Data("y".utf8), to: "run.json")
+        try second.commit()
+        XCTAssertEqual(second.publishedPath, root + "/other-2")
+        XCTAssertEqual(try String(contentsOfFile: root + "/other/theirs.txt", encoding: .utf8), "foreign")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root).sorted(), ["other", "other-2", "same"])
+    }
+
+    func testStaleTemporariesOfDeadRunsAreRemoved() throws {
+        let root = try tempDir()
+        // A pid that cannot be running: beyond the kernel's pid_max.
+        let stale = root + "/.run.tmp-\(OutputLock.hostName)-99999999"
+        let foreignHost = root + "/.run.tmp-some-other-host-99999999"
+        try FileManager.default.createDirectory(atPath: stale, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: foreignHost, withIntermediateDirectories: true)
+        let o = try OutputDirectory(path: root + "/run", overwrite: false)
+        o.discard()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: foreignHost))
+    }
+
+    func testArgumentNormalisation() {
+        XCTAssertEqual(CLIArguments.normalized(["generate", "x", "--res", "-1", "--frames", "-5", "--cfg", "-nan"]),
+                       ["generate", "x", "--res=-1", "--frames=-5", "--cfg=-nan"])
+        XCTAssertEqual(CLIArguments.normalized(["generate", "--", "--res", "-1"]), ["generate", "--", "--res", "-1"])
+        XCTAssertEqual(CLIArguments.normalized(["--quiet", "-q"]), ["--quiet", "-q"])
     }
 
     func testFailedRunLeavesNothing() throws {

@@ -34,7 +34,7 @@ final class UpscaleCommandTests: XCTestCase {
                                             "--edit-mask", mask, "--edit-prompt", "a blue square staying still on a gray background",
                                             "--out", out, "--quiet"])
         try cmd.run()
-        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), ["video.mp4", "run.json", "contact_sheet.png"])
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: out)), ["video.mp4", "run.json", "contact_sheet.png", ".fsvideo-output.json"])
         let info = try VideoReader.info(out + "/video.mp4")
         XCTAssertEqual([info.height, info.width], [128, 192])
         let run = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/run.json"))) as! [String: Any]

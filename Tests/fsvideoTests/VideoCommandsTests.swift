@@ -41,7 +41,7 @@ final class VideoCommandsTests: XCTestCase {
 
         var r = try run(["frames", "\(dir)/clip.mp4", "--out", "\(dir)/frames", "--every", "4"])
         XCTAssertEqual(r.status, 0, r.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/frames").sorted(), ["0001.png", "0005.png", "0009.png"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(dir)/frames").sorted(), [".fsvideo-output.json", "0001.png", "0005.png", "0009.png"])
         r = try run(["sheet", "\(dir)/clip.mp4", "--out", "\(dir)/sheet.png", "--count", "4"])
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.contains("frames 1 5 8 12"), r.out)
