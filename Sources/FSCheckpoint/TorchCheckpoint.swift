@@ -31,6 +31,9 @@ public enum TorchCheckpoint {
     /// from their storages; `storage` hands out a storage's bytes by its persistent id.
     static func stateDict(from top: Unpickler.Value, source: String,
                           storage: (Unpickler.StorageRef) throws -> Data) throws -> StateDict {
+        if case .object(let root) = top {
+            return try flattenedTorchScript(root, source: source, storage: storage)
+        }
         guard case .dict(var dict) = top else { throw FSError("\(source): checkpoint does not hold a dictionary") }
         // Lightning / VideoCrafter checkpoints wrap the weights: {"state_dict": OrderedDict, "epoch": …}.
         if let inner = dict.items.first(where: { if case .string("state_dict") = $0.key { return true }; return false }),
@@ -48,6 +51,37 @@ public enum TorchCheckpoint {
             }
             sd[key] = try materialise(view, storage: bytes, key: key, source: source)
         }
+        return sd
+    }
+
+    /// A TorchScript archive (e.g. OpenAI's `ViT-L-14.pt`): the root module and its submodules are inert
+    /// records; their tensor attributes become `path.to.module.name` keys, as `module.state_dict()` names
+    /// them. Attributes that are not tensors or objects (flags, numbers, None) are skipped.
+    static func flattenedTorchScript(_ root: Unpickler.ObjectBox, source: String,
+                                     storage: (Unpickler.StorageRef) throws -> Data) throws -> StateDict {
+        let sd = StateDict(source: source)
+        var visited = Set<ObjectIdentifier>()
+        func walk(_ o: Unpickler.ObjectBox, prefix: String) throws {
+            guard visited.insert(ObjectIdentifier(o)).inserted else {
+                throw FSError("\(source): TorchScript object '\(prefix)' appears twice (not a module tree)")
+            }
+            for (k, v) in o.attributes?.items ?? [] {
+                guard case .string(let name) = k else { continue }
+                switch v {
+                case .tensor(let view):
+                    let s = view.storage
+                    let bytes = try storage(s)
+                    let (need, overflow) = s.numel.multipliedReportingOverflow(by: s.dtype.byteSize)
+                    guard !overflow, bytes.count >= need else {
+                        throw FSError("\(source): storage \(s.key) holds \(bytes.count) bytes, fewer than \(s.numel) × \(s.dtype.rawValue)")
+                    }
+                    sd[prefix + name] = try materialise(view, storage: bytes, key: prefix + name, source: source)
+                case .object(let child): try walk(child, prefix: prefix + name + ".")
+                default: continue
+                }
+            }
+        }
+        try walk(root, prefix: "")
         return sd
     }
 

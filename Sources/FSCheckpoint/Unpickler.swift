@@ -21,11 +21,21 @@ struct Unpickler {
         case global(String)
         case storage(StorageRef)
         case tensor(TensorView)
+        case object(ObjectBox)
         case mark
     }
 
     final class ListBox { var items: [Value] = []; var depth = 1; var frozen = false }
     final class DictBox { var items: [(key: Value, value: Value)] = []; var depth = 1; var frozen = false }
+    /// An instance of a TorchScript class (`__torch__.*`, e.g. a scripted module): an inert record of its
+    /// class name and the attribute dictionary BUILD gives it. No code of the class is ever run.
+    final class ObjectBox {
+        let className: String
+        var attributes: DictBox?
+        var depth = 1
+        var frozen = false
+        init(className: String) { self.className = className }
+    }
 
     /// A persistent id `('storage', StorageType, key, location, numel)`.
     struct StorageRef { let dtype: DType; let key: String; let numel: Int }
@@ -42,7 +52,18 @@ struct Unpickler {
         "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_tensor",
         "torch._utils _rebuild_parameter",
     ]
-    static var allowedGlobals: Set<String> { callables.union(storageTypes.keys) }
+    /// TorchScript's typed-container helpers: each returns its (only) argument unchanged.
+    static let jitContainerHelpers: Set<String> = [
+        "torch.jit._pickle build_intlist", "torch.jit._pickle build_floatlist", "torch.jit._pickle build_boollist",
+        "torch.jit._pickle build_doublelist", "torch.jit._pickle build_tensorlist", "torch.jit._pickle restore_type_tag",
+    ]
+    static var allowedGlobals: Set<String> { callables.union(storageTypes.keys).union(jitContainerHelpers) }
+
+    /// A TorchScript class (module `__torch__` or below): allowed only as the class of NEWOBJ, which makes
+    /// an inert `ObjectBox`; calling it with REDUCE is refused.
+    static func isTorchScriptClass(_ name: String) -> Bool {
+        name.hasPrefix("__torch__ ") || name.hasPrefix("__torch__.")
+    }
 
     let source: String
     let maxOps = 50_000_000
@@ -95,6 +116,7 @@ struct Unpickler {
             switch v {
             case .list(let l): return l.depth
             case .dict(let d): return d.depth
+            case .object(let o): return o.depth
             default: return stored
             }
         }
@@ -103,6 +125,7 @@ struct Unpickler {
         func freeze(_ v: Value) {
             if case .list(let l) = v { l.frozen = true }
             if case .dict(let d) = v { d.frozen = true }
+            if case .object(let o) = v { o.frozen = true }
         }
         func push(_ v: Value, _ d: Int = 0) throws {
             guard d <= Unpickler.maxDepth else { throw fail("pickle nests containers deeper than \(Unpickler.maxDepth) levels") }
@@ -151,7 +174,7 @@ struct Unpickler {
             return (v, d)
         }
         func global(_ name: String) throws -> Value {
-            guard Unpickler.allowedGlobals.contains(name) else {
+            guard Unpickler.allowedGlobals.contains(name) || Unpickler.isTorchScriptClass(name) else {
                 throw fail("refuses pickle global '\(name.replacingOccurrences(of: " ", with: "."))' (only state-dict globals are allowed)")
             }
             return .global(name)
@@ -222,7 +245,24 @@ struct Unpickler {
                 }
                 let v = try call(fn, args)
                 if case .dict = v { try push(v, 1) } else { try push(v) }
-            case UInt8(ascii: "b"): _ = try pop()                                          // BUILD: state of OrderedDict/Parameter, ignored
+            case 0x81:                                                                     // NEWOBJ: TorchScript class → inert record
+                guard case .tuple(let args) = try pop(), args.isEmpty, case .global(let cls) = try pop(),
+                      Unpickler.isTorchScriptClass(cls) else {
+                    throw fail("pickle: NEWOBJ of something that is not a TorchScript (__torch__) class")
+                }
+                try push(.object(ObjectBox(className: cls)), 1)
+            case UInt8(ascii: "b"):                                                        // BUILD
+                let (state, ds) = try popWithDepth()
+                if case .object(let o) = try top().0 {
+                    // A TorchScript object gets its attribute dictionary; anything else is refused.
+                    guard case .dict(let attrs) = state else { throw fail("pickle: TorchScript object state is not a dictionary") }
+                    guard !o.frozen, o.attributes == nil else { throw fail("pickle: sets the state of a TorchScript object twice or after nesting it") }
+                    guard ds + 1 <= Unpickler.maxDepth else { throw fail("pickle nests containers deeper than \(Unpickler.maxDepth) levels") }
+                    for item in attrs.items { if case .object(let inner) = item.value, inner === o { throw fail("pickle: an object contains itself") } }
+                    attrs.frozen = true
+                    o.attributes = attrs; o.depth = ds + 1
+                }
+                // Otherwise: state of OrderedDict/Parameter, ignored.
             case UInt8(ascii: "Q"):                                                        // BINPERSID
                 try push(try persistent(try pop()))
             case UInt8(ascii: "s"):                                                        // SETITEM
@@ -272,6 +312,9 @@ struct Unpickler {
             return .tensor(TensorView(storage: s, offset: offset, size: size, stride: stride))
         case "torch._utils _rebuild_parameter":
             guard let first = args.first, case .tensor = first else { throw fail("pickle: malformed _rebuild_parameter") }
+            return first
+        case _ where Unpickler.jitContainerHelpers.contains(fn):
+            guard let first = args.first else { throw fail("pickle: \(fn) without an argument") }
             return first
         default:
             throw fail("refuses to call pickle global '\(fn.replacingOccurrences(of: " ", with: "."))'")

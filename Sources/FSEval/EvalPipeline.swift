@@ -5,6 +5,7 @@ import FSTensor
 public enum EvalMetric: String, CaseIterable, Sendable {
     case fvd
     case dynamicDegree = "dynamic_degree"
+    case aestheticQuality = "aesthetic_quality"
 }
 
 /// One video handed to the evaluation: where it came from and how to decode it (decoding is lazy so a
@@ -29,6 +30,8 @@ public struct EvalVideoResult: Sendable {
     public var fps: Double = 0
     public var fvdFeatures: [Double]?      // 400 I3D logits
     public var dynamic: DynamicDegreeResult?
+    /// VBench aesthetic quality of the video: mean over its frames of LAION head / 10.
+    public var aesthetic: Double?
 
     /// "ok", "partial" (a metric failed for this video) or "failed" (not decodable).
     public var status: String { error == nil ? "ok" : unusable ? "failed" : "partial" }
@@ -106,6 +109,7 @@ public struct EvalRun {
     public var fvd: Frechet.Result?
     public var fvdVideoGPT: Double?
     public var dynamicDegree: Double?
+    public var aestheticQuality: Double?
     /// Metrics that could not be computed at all (e.g. every video failed), with the reason.
     public var metricErrors: [EvalMetric: String] = [:]
 
@@ -115,16 +119,18 @@ public struct EvalRun {
     /// `metricErrors`; per-video failures are recorded in the results.
     public static func run(fake: [EvalVideo], real: [EvalVideo], metrics: Set<EvalMetric>,
                            fvdExtractor: FVDFeatureExtractor?, dynamicScorer: DynamicDegreeScorer?,
+                           aestheticScorer: AestheticScorer? = nil, timing: EvalTiming? = nil,
+                           realStatistics: FeatureStatistics? = nil,
                            progress: EvalProgress? = nil) throws -> EvalRun {
         var run = EvalRun()
-        let doFVD = metrics.contains(.fvd), doDD = metrics.contains(.dynamicDegree)
+        let doFVD = metrics.contains(.fvd), doDD = metrics.contains(.dynamicDegree), doAQ = metrics.contains(.aestheticQuality)
         let all = fake.map { ($0, "fake") } + (doFVD ? real.map { ($0, "real") } : [])
         for (i, (video, set)) in all.enumerated() {
             var r = EvalVideoResult(path: video.path, set: set)
             progress?("videos", i, all.count, video.path)
             var v: RGBVideo?
             do {
-                let decoded = try video.load()
+                let decoded = try timing.measure(.decoding) { try video.load() }
                 guard decoded.frames > 0 else { throw FSError("no frames decoded") }
                 v = decoded
                 r.frames = decoded.frames; r.height = decoded.height; r.width = decoded.width; r.fps = decoded.fps
@@ -134,10 +140,13 @@ public struct EvalRun {
             if let v {
                 var problems: [String] = []
                 if doFVD, let fx = fvdExtractor {
-                    do { r.fvdFeatures = try fx.logits(v) } catch { problems.append("FVD: " + ((error as? FSError)?.message ?? "\(error)")) }
+                    do { r.fvdFeatures = try timing.measure(.fvd) { try fx.logits(v) } } catch { problems.append("FVD: " + ((error as? FSError)?.message ?? "\(error)")) }
                 }
                 if doDD, set == "fake", let dd = dynamicScorer {
-                    do { r.dynamic = try dd.score(v) } catch { problems.append("dynamic degree: " + ((error as? FSError)?.message ?? "\(error)")) }
+                    do { r.dynamic = try timing.measure(.dynamicDegree) { try dd.score(v) } } catch { problems.append("dynamic degree: " + ((error as? FSError)?.message ?? "\(error)")) }
+                }
+                if doAQ, set == "fake", let aq = aestheticScorer {
+                    do { r.aesthetic = try timing.measure(.aestheticQuality) { try aq.score(v).score } } catch { problems.append("aesthetic quality: " + ((error as? FSError)?.message ?? "\(error)")) }
                 }
                 if !problems.isEmpty { r.error = problems.joined(separator: "; ") }
             }
@@ -149,11 +158,16 @@ public struct EvalRun {
                 let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
                 let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
                 guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
-                guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
-                guard rl.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(rl.count)") }
                 let d = f[0].count
+                let b: FeatureStatistics
+                if let realStatistics {
+                    b = realStatistics      // computed once for several generated sets (eval --compare)
+                } else {
+                    guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
+                    b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
+                }
+                guard b.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(b.count)") }
                 let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
-                let b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
                 run.fvd = try Frechet.distance(a, b)
                 run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)
             } catch {
@@ -164,6 +178,11 @@ public struct EvalRun {
             let flags = run.results.compactMap { $0.dynamic?.isDynamic }
             if flags.isEmpty { run.metricErrors[.dynamicDegree] = "dynamic degree: no video could be evaluated" }
             else { run.dynamicDegree = DynamicDegree.score(flags) }
+        }
+        if doAQ {
+            let scores = run.results.compactMap(\.aesthetic)
+            if scores.isEmpty { run.metricErrors[.aestheticQuality] = "aesthetic quality: no video could be evaluated" }
+            else { run.aestheticQuality = scores.reduce(0, +) / Double(scores.count) }   // mean over videos, as VBench
         }
         return run
     }

@@ -9,6 +9,12 @@ public struct EvalReport {
     public let fvdFrames: Int
     public let i3dPath: String?
     public let raftPath: String?
+    /// CLIP image tower and LAION head files of the aesthetic metric.
+    public var clipPath: String?
+    public var aestheticHeadPath: String?
+    /// How frames were decoded (`ffmpeg` or `accurate`, see docs/eval.md).
+    public var decode: String?
+    public var timing: EvalTiming?
 
     public init(run: EvalRun, metrics: Set<EvalMetric>, fvdFrames: Int, i3dPath: String?, raftPath: String?) {
         self.run = run; self.metrics = metrics; self.fvdFrames = fvdFrames; self.i3dPath = i3dPath; self.raftPath = raftPath
@@ -46,6 +52,16 @@ public struct EvalReport {
                 "error": run.metricErrors[.dynamicDegree] ?? NSNull(),
             ] as [String: Any]
         }
+        if metrics.contains(.aestheticQuality) {
+            m["aesthetic_quality"] = [
+                "value": finite(run.aestheticQuality),
+                "implementation": "VBench aesthetic_quality (laion_aesthetic): every frame, torchvision Resize(224, bicubic, antialias=False) on the float frame (long side truncated, no clamp), CenterCrop(224) (offset rounded half to even), /255, CLIP mean/std; OpenAI CLIP ViT-L/14 image tower (weights rounded to fp16 as clip.model.build_model), L2-normalised, LAION linear head, /10, mean over frames, mean over videos",
+                "num_videos": ok.filter { $0.aesthetic != nil }.count,
+                "weights": clipPath ?? NSNull(),
+                "head_weights": aestheticHeadPath ?? NSNull(),
+                "error": run.metricErrors[.aestheticQuality] ?? NSNull(),
+            ] as [String: Any]
+        }
         let videos: [[String: Any]] = run.results.map { r in
             var v: [String: Any] = ["path": r.path, "set": r.set, "status": r.status]
             if let e = r.error { v["error"] = e }
@@ -57,11 +73,17 @@ public struct EvalReport {
                     "sampled_frames": d.sampledFrames,
                 ] as [String: Any]
             }
+            if let a = r.aesthetic { v["aesthetic_quality"] = finite(a) }
             return v
         }
-        return ["metrics": m, "videos": videos,
+        var extra: [String: Any] = [:]
+        if let decode { extra["decode"] = decode }
+        if let timing {
+            extra["timing_seconds"] = Dictionary(uniqueKeysWithValues: timing.seconds.map { ($0.key.rawValue, $0.value) })
+        }
+        return extra.merging(["metrics": m, "videos": videos,
                 "failed": run.results.filter { $0.error != nil }.map { ["path": $0.path, "set": $0.set, "error": $0.error!] },
-                "tool": "fsvideo eval"]
+                "tool": "fsvideo eval"]) { _, new in new }
     }
 
     public func jsonData() throws -> Data {
@@ -71,7 +93,7 @@ public struct EvalReport {
     /// One row per video: path, set, status, frames, height, width, fps, is_dynamic, dynamic pairs, scores, error.
     public var csv: String {
         func q(_ s: String) -> String { s.contains(where: { ",\"\n".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        var lines = ["path,set,status,frames,height,width,fps,is_dynamic,pairs_above,count_needed,threshold,mean_score,max_score,error"]
+        var lines = ["path,set,status,frames,height,width,fps,is_dynamic,pairs_above,count_needed,threshold,mean_score,max_score,aesthetic_quality,error"]
         for r in run.results {
             let d = r.dynamic
             let mean = d.map { $0.scores.isEmpty ? "" : String($0.scores.reduce(0, +) / Double($0.scores.count)) } ?? ""
@@ -81,7 +103,8 @@ public struct EvalReport {
                 r.frames > 0 ? String(r.frames) : "", r.frames > 0 ? String(r.height) : "", r.frames > 0 ? String(r.width) : "",
                 r.frames > 0 ? String(r.fps) : "",
                 d.map { $0.isDynamic ? "true" : "false" } ?? "", d.map { String($0.pairsAbove) } ?? "",
-                d.map { String($0.countNeeded) } ?? "", d.map { String($0.threshold) } ?? "", mean, mx, q(r.error ?? ""),
+                d.map { String($0.countNeeded) } ?? "", d.map { String($0.threshold) } ?? "", mean, mx,
+                r.aesthetic.map { String($0) } ?? "", q(r.error ?? ""),
             ]
             lines.append(cols.joined(separator: ","))
         }

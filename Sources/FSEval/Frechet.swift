@@ -10,6 +10,12 @@ public struct FeatureStatistics: Sendable {
     /// `np.cov(x, rowvar=False)` (divides by N−1), row-major D×D; nil for a single sample.
     public let covariance: [Double]?
 
+    /// Statistics stored earlier (e.g. a cached real set).
+    public init(count: Int, dim: Int, mean: [Double], covariance: [Double]?) {
+        precondition(mean.count == dim && (covariance == nil || covariance!.count == dim * dim), "FeatureStatistics: sizes do not match \(dim)")
+        self.count = count; self.dim = dim; self.mean = mean; self.covariance = covariance
+    }
+
     /// Features [N,D] row-major.
     public init(features x: [Double], count n: Int, dim d: Int) {
         precondition(x.count == n * d && n > 0, "FeatureStatistics: \(x.count) values for \(n)x\(d)")

@@ -29,6 +29,36 @@ public enum SyntheticEvalWeights {
         return out
     }
 
+    /// A CLIP image tower (OpenAI key names under `visual.`, F32) for `config`; heads come out as
+    /// width / 64 when the configuration is inferred back from the weights.
+    public static func clip(_ config: CLIPVisionConfig, seed: UInt64 = 3) -> StateDict {
+        let sd = StateDict(source: "synthetic CLIP weights")
+        for (key, shape) in CLIPVisionWeights.layout(config) {
+            var rng = SplitMix64(seed: seed &+ UInt64(truncatingIfNeeded: key.hashValueStable))
+            let n = shape.reduce(1, *), fanIn = shape.count > 1 ? shape.dropFirst().reduce(1, *) : 1
+            let isScale = shape.count == 1 && key.hasSuffix(".weight")
+            let values = (0..<n).map { _ -> Float in
+                if isScale { return Float(0.6 + 0.8 * rng.uniform()) }
+                if key.hasSuffix("embedding") { return Float(0.5 * rng.normal()) }
+                if shape.count == 1 { return Float(0.2 * (2 * rng.uniform() - 1)) }
+                let std = key.hasSuffix("proj") ? (1 / Double(shape[0])).squareRoot() : (1 / Double(fanIn)).squareRoot()
+                return Float(rng.normal() * std)
+            }
+            sd[key] = StoredTensor(dtype: .f32, shape: shape, bytes: values.withUnsafeBufferPointer { Data(buffer: $0) })
+        }
+        return sd
+    }
+
+    /// A LAION-style head `weight` [1, dim], `bias` [1] giving scores around 0.5 … 0.7.
+    public static func aestheticHead(dim: Int, seed: UInt64 = 4) -> StateDict {
+        var rng = SplitMix64(seed: seed)
+        let w = (0..<dim).map { _ in Float(rng.normal() * 2) }
+        let sd = StateDict(source: "synthetic aesthetic head")
+        sd["weight"] = StoredTensor(dtype: .f32, shape: [1, dim], bytes: w.withUnsafeBufferPointer { Data(buffer: $0) })
+        sd["bias"] = StoredTensor(dtype: .f32, shape: [1], bytes: [Float(6)].withUnsafeBufferPointer { Data(buffer: $0) })
+        return sd
+    }
+
     static func make(_ shapes: [String: [Int]], seed: UInt64, convGain: Double) -> StateDict {
         let sd = StateDict(source: "synthetic weights")
         for key in shapes.keys.sorted() {

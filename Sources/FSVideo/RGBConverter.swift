@@ -7,10 +7,50 @@ final class RGBConverter {
     private var sws: OpaquePointer?
     private var out: UnsafeMutablePointer<AVFrame>?
     private let flags: Int32
+    private let conversion: ColorConversion
+    /// (source w, h, format, destination w, h) of the context built for `.ffmpeg`.
+    private var ffmpegKey: [Int32] = []
 
-    init(interpolation: Interpolation) {
-        // Accurate rounding and full-resolution chroma interpolation keep 4:2:0 → RGB as exact as swscale allows.
-        flags = interpolation.swsFlags | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
+    init(interpolation: Interpolation, conversion: ColorConversion = .accurate) {
+        self.conversion = conversion
+        switch conversion {
+        case .accurate:
+            // Accurate rounding and full-resolution chroma interpolation keep 4:2:0 → RGB as exact as swscale allows.
+            flags = interpolation.swsFlags | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP
+        case .ffmpeg:
+            // The ffmpeg command line gives its auto-inserted scale filters `flags=bicubic` and nothing else.
+            flags = SWS_BICUBIC
+        }
+    }
+
+    /// The swscale context the ffmpeg CLI's scale filter (libavfilter vf_scale) configures: sws_flags,
+    /// sizes, formats and, for inputs with vertically subsampled chroma, MPEG-2 chroma siting
+    /// (`src_v_chr_pos = 128`); everything else at swscale's defaults.
+    private func ffmpegContext(_ sw: Int32, _ sh: Int32, _ srcFmt: AVPixelFormat, _ dw: Int32, _ dh: Int32) -> OpaquePointer? {
+        let key = [sw, sh, srcFmt.rawValue, dw, dh]
+        if let sws, key == ffmpegKey { return sws }
+        if let old = sws { sws_freeContext(old); sws = nil }
+        guard let s = sws_alloc_context() else { return nil }
+        let raw = UnsafeMutableRawPointer(s)
+        av_opt_set_int(raw, "sws_flags", Int64(flags), 0)
+        av_opt_set_int(raw, "srcw", Int64(sw), 0)
+        av_opt_set_int(raw, "srch", Int64(sh), 0)
+        av_opt_set_int(raw, "src_format", Int64(srcFmt.rawValue), 0)
+        av_opt_set_int(raw, "dstw", Int64(dw), 0)
+        av_opt_set_int(raw, "dsth", Int64(dh), 0)
+        av_opt_set_int(raw, "dst_format", Int64(AV_PIX_FMT_RGB24.rawValue), 0)
+        if srcFmt == AV_PIX_FMT_YUV420P { av_opt_set_int(raw, "src_v_chr_pos", 128, 0) }   // vf_scale's override, on purpose
+        guard sws_init_context(s, nil, nil) >= 0 else { sws_freeContext(s); return nil }
+        sws = s
+        ffmpegKey = key
+        return s
+    }
+
+    /// vf_scale's `parse_yuv_type("auto", colorspace)`: the frame's matrix; RGB, YCgCo, unknown and
+    /// out-of-table values read as BT.470BG (= BT.601), unspecified gives swscale's default (BT.601).
+    static func ffmpegMatrix(_ cs: AVColorSpace) -> Int32 {
+        let v = Int32(cs.rawValue)
+        return (v < 1 || v > 10 || v == 8) ? Int32(AVCOL_SPC_BT470BG.rawValue) : v
     }
 
     deinit {
@@ -25,7 +65,11 @@ final class RGBConverter {
         guard sw > 0, sh > 0, sw <= 16384, sh <= 16384, width <= 16384, height <= 16384 else {
             throw FSError("\(path): frame size \(sw)x\(sh) → \(width)x\(height) is outside 1…16384 pixels per side")
         }
-        sws = sws_getCachedContext(sws, sw, sh, srcFmt, Int32(width), Int32(height), AV_PIX_FMT_RGB24, flags, nil, nil, nil)
+        if conversion == .ffmpeg {
+            sws = ffmpegContext(sw, sh, srcFmt, Int32(width), Int32(height))
+        } else {
+            sws = sws_getCachedContext(sws, sw, sh, srcFmt, Int32(width), Int32(height), AV_PIX_FMT_RGB24, flags, nil, nil, nil)
+        }
         guard let sws else {
             throw FSError("\(path): cannot convert \(LibAV.pixelFormatName(srcFmt)) frames to RGB")
         }
@@ -40,8 +84,19 @@ final class RGBConverter {
         }
         let jpegFormats: Set<Int32> = [AV_PIX_FMT_YUVJ420P.rawValue, AV_PIX_FMT_YUVJ422P.rawValue, AV_PIX_FMT_YUVJ444P.rawValue, AV_PIX_FMT_YUVJ440P.rawValue]
         let fullRange: Int32 = (frame.pointee.color_range == AVCOL_RANGE_JPEG || jpegFormats.contains(frame.pointee.format)) ? 1 : 0
-        let coeffs = sws_getCoefficients(cs)
-        _ = sws_setColorspaceDetails(sws, coeffs, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+        if conversion == .ffmpeg {
+            // vf_scale's filter_frame: read the context's details, replace the input matrix by the frame's
+            // (the output matrix follows it), the input range by the frame's when it declares one.
+            var inv: UnsafeMutablePointer<Int32>?, table: UnsafeMutablePointer<Int32>?
+            var inFull: Int32 = 0, outFull: Int32 = 0, bright: Int32 = 0, contrast: Int32 = 0, sat: Int32 = 0
+            _ = sws_getColorspaceDetails(sws, &inv, &inFull, &table, &outFull, &bright, &contrast, &sat)
+            let matrix = sws_getCoefficients(RGBConverter.ffmpegMatrix(frame.pointee.colorspace))
+            if frame.pointee.color_range != AVCOL_RANGE_UNSPECIFIED { inFull = frame.pointee.color_range == AVCOL_RANGE_JPEG ? 1 : 0 }
+            _ = sws_setColorspaceDetails(sws, matrix, inFull, matrix, outFull, bright, contrast, sat)
+        } else {
+            let coeffs = sws_getCoefficients(cs)
+            _ = sws_setColorspaceDetails(sws, coeffs, fullRange, sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16)
+        }
 
         if out == nil || out!.pointee.width != Int32(width) || out!.pointee.height != Int32(height) {
             if out != nil { av_frame_free(&out) }

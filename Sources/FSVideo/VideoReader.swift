@@ -37,6 +37,8 @@ public struct VideoReadOptions: Sendable {
     public var frameIndices: [Int]? = nil
     /// Apply the rotation metadata (as players do).
     public var honorRotation: Bool = true
+    /// Y'CbCr → RGB: `.accurate` (default) or `.ffmpeg` (what the ffmpeg command line produces).
+    public var colorConversion: ColorConversion = .accurate
     /// Frame rate given to a folder of images.
     public var directoryFPS: Rational = Rational(10)
 
@@ -89,7 +91,7 @@ public enum VideoReader {
         let rotation = options.honorRotation ? info.rotation : 0
         // Size swscale produces, in the stored orientation.
         let target: (w: Int, h: Int)? = options.size.map { rotation % 180 == 0 ? ($0.width, $0.height) : ($0.height, $0.width) }
-        let converter = RGBConverter(interpolation: options.interpolation)
+        let converter = RGBConverter(interpolation: options.interpolation, conversion: options.colorConversion)
         var first: (w: Int, h: Int)? = nil
         var kept = 0
         var inWindow = 0

@@ -7,7 +7,7 @@ import FSTensor
 /// seeded weights), time and peak RSS, against raw sgemm from the same run.
 struct BenchEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "I3D (16x224x224 clip) and RAFT (frame pair) time and peak RSS vs raw sgemm.")
+        commandName: "eval", abstract: "I3D (16x224x224 clip), RAFT (frame pair) and CLIP ViT-L/14 time and peak RSS vs raw sgemm; --throughput: videos/min per metric.")
 
     @Option(help: "RAFT frame size HxW.")
     var res: String = "320x512"
@@ -20,6 +20,12 @@ struct BenchEvalCommand: ParsableCommand {
 
     @Option(help: "RAFT refinement iterations (VBench: 20).")
     var iterations: Int = 20
+
+    @Option(name: .customLong("clip-batch"), help: "Frames per CLIP ViT-L/14 forward pass (aesthetic quality).")
+    var clipBatch: Int = 8
+
+    @Flag(help: "Also measure videos per minute for each metric on one 16-frame video of --res (decoding vs networks).")
+    var throughput = false
 
     /// Process CPU seconds (user + system), to read wall times on a loaded machine.
     static func cpuSeconds() -> Double {
@@ -75,5 +81,10 @@ struct BenchEvalCommand: ParsableCommand {
                      res, iterations, tr * 1e3, rf / 1e9, rf / tr / 1e9, 100 * rf / tr / 1e9 / baseline, raftCPU, corrGB,
                      RAFT.materialisesCorrelation(height: a.shape[2], width: a.shape[3]) ? "materialised" : "on the fly",
                      MemoryStats.format(bytes: MemoryStats.peakRSSBytes())))
+
+        let tower = try clipTower()
+        try benchCLIP(tower, batch: clipBatch, baseline: baseline)
+        if throughput { try benchThroughput(tower: tower, height: parts[0], width: parts[1], frames: frames) }
+        print(String(format: "raw cblas_sgemm 2048³ (baseline, end of run): %.1f GFLOP/s", Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)))
     }
 }

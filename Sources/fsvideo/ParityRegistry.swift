@@ -21,6 +21,7 @@ enum ParityRegistry {
         "eval/frechet": { try FrechetParity.run($0) },
         "eval/dynamic_degree": { try DynamicDegreeParity.run($0) },
         "eval/raft": { try RAFTParity.run($0) },
+        "eval/aesthetic": { try AestheticParity.run($0) },
         "scale_fusion": { try ScaleFusionParity.run($0) },
         "clip_text": { try OpenCLIPTextParity.run($0) },
         "vae": { try VAEParity.run($0) },
