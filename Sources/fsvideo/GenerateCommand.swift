@@ -58,6 +58,8 @@ struct GenerateCommand: ParsableCommand {
     var maxMemory: String?
     @OptionGroup(title: "FreeScale")
     var freescale: FreeScaleOptions
+    @Option(help: "Also make the video with the other method (direct or freescale) at the same size and seed, into compare-<method>/, and a side-by-side compare.png.")
+    var compare: String?
     @OptionGroup(title: "Batches")
     var batchOptions: BatchOptions
 
@@ -81,6 +83,7 @@ struct GenerateCommand: ParsableCommand {
         for p in Set(prompts) { PromptCheck.warn(p) }
         for n in Set(entries.map { $0.negativePrompt ?? negativePrompt }) where !n.isEmpty { PromptCheck.warn(n, what: "negative prompt") }
         let isBatch = promptFile != nil || batchOptions.forcesBatch
+        try MethodComparison.check(compare, method: freescale.method, isBatch: isBatch)
         var seed = UInt64(123)
         if case .fixed(let v) = self.seed { seed = v }
         if !isBatch, self.seed == .random, !dryRun {
@@ -121,9 +124,14 @@ struct GenerateCommand: ParsableCommand {
             let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
             defer { output.discard() }
             let loaded = try build(opened, quiet: quiet)
-            let summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            var summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            if let compare {
+                summary += "; " + (try MethodComparison.run(compare, options: freescale, settings: base, loaded: loaded, output: output,
+                                                            saveFps: saveFps ?? mc.defaultSaveFps, quiet: quiet,
+                                                            loadSeconds: Date().timeIntervalSince(t0)))
+            }
             try output.commit()
-            print("wrote \(output.finalFile("video.mp4"))  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+            print("wrote \(output.finalFile("video.mp4"))\(compare == nil ? "" : " and \(output.finalFile("compare.png"))")  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
             return
         }
 
