@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FreeScale
 import FSTensor
 
 extension BatchLayout: ExpressibleByArgument {}
@@ -7,6 +8,7 @@ extension BatchLayout: ExpressibleByArgument {}
 /// `generate`'s batch flags: samples per prompt, layout, and which shard of the batch this process makes.
 struct BatchOptions: ParsableArguments {
     static let maxSamples = 10_000
+    static let maxBatchSize = 64
 
     @Option(help: "Videos per prompt (VBench uses 5); each gets its own seed derived from (base seed, prompt index, sample index).")
     var samples: Int = 1
@@ -14,12 +16,32 @@ struct BatchOptions: ParsableArguments {
     var layout: BatchLayout = .folders
     @Option(help: "Make only shard INDEX/COUNT of the batch (0-based; items strided); auto: from Slurm arrays, Kubernetes indexed jobs or RANK/WORLD_SIZE; none: all items.")
     var shard: String = "auto"
+    @Option(name: .customLong("batch-size"), help: "Items sampled together, every item and both guidance branches in one UNet call per step (base-size generation; default 1: byte-identical videos whatever the sharding).")
+    var batchSize: Int = 1
     @Option(name: .customLong("shard-count"), help: "Number of shards when the environment gives only an index (Kubernetes JOB_COMPLETION_INDEX); default: FSVIDEO_SHARD_COUNT.")
     var shardCount: Int?
 
     func checkFlags() throws {
         try FlagCheck.int(samples, "--samples", 1...Self.maxSamples)
         try FlagCheck.int(shardCount, "--shard-count", 1...ShardSpec.maxCount)
+        try FlagCheck.int(batchSize, "--batch-size", 1...Self.maxBatchSize)
+    }
+
+    /// The batch size to use: 1 for FreeScale cascades (they run one item at a time); refused when B items'
+    /// UNet activations would not fit the memory budget.
+    func effectiveBatchSize(plain: Bool, cost: PlanCost, budget: Double, maxMemory: String?) throws -> Int {
+        guard batchSize > 1 else { return 1 }
+        guard plain else {
+            CLIWarning.print("--batch-size \(batchSize) applies to base-size generation; the FreeScale cascade runs one item at a time")
+            return 1
+        }
+        let peak = cost.peakBytes + Double(batchSize - 1) * cost.activationBytes
+        guard peak <= budget else {
+            throw FSError("--batch-size \(batchSize): estimated peak memory \(MemoryBudget.format(peak)) exceeds "
+                          + "\(maxMemory == nil ? "the \(MemoryBudget.format(budget)) available" : "--max-memory \(MemoryBudget.format(budget))")"
+                          + " (one item: \(MemoryBudget.format(cost.peakBytes)); each more: \(MemoryBudget.format(cost.activationBytes)))")
+        }
+        return batchSize
     }
 
     /// True when this request is a batch even for one prompt (several samples, or the VBench layout).

@@ -17,12 +17,18 @@ struct BatchRun {
     /// Digest of the request (base seed included): a re-run with the same digest resumes.
     var request: String
     var record: BatchRecord
+    /// Items sampled together in one UNet call per step (`--batch-size`; 1 = one at a time).
+    var batchSize: Int = 1
 
     struct Outcome { var written: Int; var skipped: Int; var failed: Int; var owned: Int; var path: String }
 
-    /// `load` builds the model (called at most once); `generate` makes one item's files in an output directory.
+    typealias Preset = (z: Tensor, seconds: Double)
+
+    /// `load` builds the model (called at most once); `sampleTogether` samples a group of items in one batch
+    /// (their z₀, in order); `generate` makes one item's files in an output directory, from its preset z₀ if any.
     func run(load: () throws -> LoadedModel,
-             generate: (BatchItem, LoadedModel, OutputDirectory) throws -> String) throws -> Outcome {
+             sampleTogether: ([BatchItem], LoadedModel) throws -> [Tensor],
+             generate: (BatchItem, LoadedModel, OutputDirectory, Preset?) throws -> String) throws -> Outcome {
         let batch = try BatchDirectory(path: outPath, overwrite: overwrite, request: request, shard: shard)
         defer { batch.release() }
         let path = batch.path
@@ -52,12 +58,21 @@ struct BatchRun {
         }
         var loaded: LoadedModel?
         var written = 0, failed = 0
+        var presets: [Int: Preset] = [:]
         for (n, it) in todo.enumerated() {
             if !quiet { note("[\(n + 1)/\(todo.count)] item \(it.index + 1)/\(items.count) seed \(it.seed): \(it.entry.prompt)") }
             let t = Date()
             do {
                 if loaded == nil { loaded = try load() }
-                let published = try make(it, in: batch, loaded: loaded!, generate: generate)
+                if batchSize > 1 && n % batchSize == 0 && n + 1 < todo.count {
+                    // The next group, sampled together; each item is then decoded and published on its own.
+                    let group = Array(todo[n..<min(n + batchSize, todo.count)])
+                    let zs = try sampleTogether(group, loaded!)
+                    let share = Date().timeIntervalSince(t) / Double(group.count)
+                    for (k, g) in group.enumerated() { presets[g.index] = (zs[k], share) }
+                }
+                let preset = presets.removeValue(forKey: it.index)
+                let published = try make(it, in: batch, loaded: loaded!, preset: preset, generate: generate)
                 written += 1
                 try manifest.record([entry(it, status: "done", seconds: Date().timeIntervalSince(t))])
                 if !quiet { note("wrote \(published)") }
@@ -75,11 +90,11 @@ struct BatchRun {
     }
 
     /// Generates one item into a temporary and publishes it; returns where its video went.
-    private func make(_ it: BatchItem, in batch: BatchDirectory, loaded: LoadedModel,
-                      generate: (BatchItem, LoadedModel, OutputDirectory) throws -> String) throws -> String {
+    private func make(_ it: BatchItem, in batch: BatchDirectory, loaded: LoadedModel, preset: Preset?,
+                      generate: (BatchItem, LoadedModel, OutputDirectory, Preset?) throws -> String) throws -> String {
         let out = try batch.item(it.name, expectedBytes: expectedBytes)
         defer { out.discard() }
-        _ = try generate(it, loaded, out)
+        _ = try generate(it, loaded, out, preset)
         try ItemVerification.stamp(record: out.file("run.json"), video: out.file("video.mp4"), item: it, shard: shard, layout: layout)
         switch layout {
         case .folders:

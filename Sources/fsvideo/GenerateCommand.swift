@@ -145,15 +145,29 @@ struct GenerateCommand: ParsableCommand {
                                  command: BatchRecord.commandLine(), created: ShardManifest.timestamp(),
                                  items: items.map { .init(item: $0.index, name: $0.name, promptIndex: $0.promptIndex, sample: $0.sample,
                                                           seed: $0.seed, prompt: $0.entry.prompt, output: batchOptions.layout.videoPath($0.name)) })
+        let batchSize = try batchOptions.effectiveBatchSize(plain: planned.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)
         let batch = BatchRun(items: items, layout: batchOptions.layout, shard: shard, outPath: outPath, overwrite: overwrite,
-                             quiet: quiet, expectedBytes: outputBytes, request: requestDigest(entries, planned, seed: baseSeed), record: record)
-        let done = try batch.run(load: { try build(opened, quiet: quiet) }) { item, loaded, output in
+                             quiet: quiet, expectedBytes: outputBytes, request: requestDigest(entries, planned, seed: baseSeed), record: record,
+                             batchSize: batchSize)
+        let settings = { (item: BatchItem) -> GenerationSettings in
             var s = base
             s.prompt = item.entry.prompt
             s.negativePrompt = item.entry.negativePrompt ?? negativePrompt
             s.seed = item.seed
-            return try generate(item.entry.prompt, settings: s, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            return s
         }
+        let done = try batch.run(
+            load: { try build(opened, quiet: quiet) },
+            sampleTogether: { group, loaded in
+                let runs = try group.map { try TextToVideo(model: loaded.model, settings: settings($0)) }
+                let bar = ProgressBar("DDIM ×\(group.count)", total: runs[0].schedule.count, unit: "it", quiet: quiet)
+                defer { bar.finish() }
+                return try BatchedSampling.generate(runs) { step, _ in bar.update(step) }
+            },
+            generate: { item, loaded, output, preset in
+                try generate(item.entry.prompt, settings: settings(item), loaded: loaded, into: output,
+                             loadSeconds: Date().timeIntervalSince(t0), preset: preset)
+            })
         let scope = shard.isSharded ? "\(done.owned) items of shard \(shard) (\(items.count) in the batch)" : "\(done.owned) items"
         print("wrote \(done.path)  (\(done.written) new, \(done.skipped) already done\(done.failed > 0 ? ", \(done.failed) failed" : ""), \(scope); "
               + "base seed \(baseSeed); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
@@ -170,9 +184,10 @@ struct GenerateCommand: ParsableCommand {
 
     /// One prompt → video.mp4, contact_sheet.png, run.json (and frames/, stages) in `output`; returns a summary.
     private func generate(_ prompt: String, settings: GenerationSettings, loaded: LoadedModel, into output: OutputDirectory,
-                          loadSeconds: Double) throws -> String {
+                          loadSeconds: Double, preset: (z: Tensor, seconds: Double)? = nil) throws -> String {
         let mc = loaded.model.config
         let run = try GenerationRun(loaded: loaded, settings: settings, quiet: quiet)
+        run.presetLatent = preset
         run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: settings.frames)
         return try run.execute(output: output, subdirectory: "", saveFps: saveFps ?? mc.defaultSaveFps,
                                dumpFrames: dumpFrames, loadSeconds: loadSeconds)
@@ -241,6 +256,8 @@ final class GenerationRun {
     let quiet: Bool
     var timings: [(String, Double)] = []
     var freeScale: FreeScaleRun?
+    /// z₀ sampled beforehand together with other items (`--batch-size`), and this item's share of that time.
+    var presetLatent: (z: Tensor, seconds: Double)?
     private var bar: ProgressBar?
     private var barKey = ""
 
@@ -273,6 +290,7 @@ final class GenerationRun {
 
     /// The final latent (scaled, `[1, C, F, h, w]`). The FreeScale cascade replaces this for upper stages.
     func latents() throws -> Tensor {
+        if let preset = presetLatent { timings.append(("denoising", preset.seconds)); return preset.z }
         _ = try timed("text_encoding") { try t2v.textContexts() }
         if let fs = freeScale, !fs.isPlain { return try timed("denoising") { try fs.latents(t2v) } }
         return try timed("denoising") { try t2v.generate() }

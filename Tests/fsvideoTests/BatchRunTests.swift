@@ -1,6 +1,7 @@
 import Foundation
 @testable import fsvideo
 import FSTensor
+import FSVideo
 import XCTest
 
 /// Batches end to end on the built-in toy model (2 frames, 2 steps: wiring, not quality): samples, shards,
@@ -95,5 +96,30 @@ final class BatchRunTests: XCTestCase {
         let before = CLIProcess.snapshot(out + "/tri-0")
         try generate(["--prompt-file", prompts, "--samples", "2", "--frames", "2", "--steps", "2", "--seed=-1", "--out", out, "--quiet", "--shard", "none"])
         XCTAssertEqual(CLIProcess.snapshot(out + "/tri-0"), before)
+    }
+}
+
+/// `--batch-size`: a group sampled together gives the same videos (within float tolerance) as one at a time.
+final class BatchSizeTests: XCTestCase {
+    func testBatchSizeThreeMatchesOneAtATime() throws {
+        let root = NSTemporaryDirectory() + "fsvideo-bs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let prompts = root + "/p.txt"
+        try Data("a red circle moving right\na blue square moving left\n".utf8).write(to: URL(fileURLWithPath: prompts))
+        for (bs, out) in [("1", "/one"), ("3", "/three")] {
+            var cmd = try GenerateCommand.parse(["--prompt-file", prompts, "--samples", "2", "--frames", "2", "--steps", "4",
+                                                 "--batch-size", bs, "--out", root + out, "--quiet", "--shard", "none"])
+            try cmd.run()
+        }
+        var maxDiff = 0
+        for name in ["001-a-red-circle-moving-right-0", "001-a-red-circle-moving-right-1", "002-a-blue-square-moving-left-0", "002-a-blue-square-moving-left-1"] {
+            let a = try VideoReader.read(root + "/one/\(name)/video.mp4"), b = try VideoReader.read(root + "/three/\(name)/video.mp4")
+            XCTAssertEqual(a.shape, b.shape)
+            maxDiff = max(maxDiff, zip(a.pixels, b.pixels).map { abs(Int($0) - Int($1)) }.max() ?? 0)
+        }
+        XCTAssertLessThanOrEqual(maxDiff, 3, "8-bit frames of batch-3 vs batch-1 videos")
+        XCTAssertThrowsError(try GenerateCommand.parse(["x", "--batch-size", "0"]).checkFlags())
+        XCTAssertThrowsError(try GenerateCommand.parse(["x", "--batch-size", "65"]).checkFlags())
     }
 }
