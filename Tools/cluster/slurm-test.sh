@@ -34,9 +34,11 @@ cleanup() {
     for p in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$WORK/munge/munged.pid"; do
         [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
     done
-    sleep 1
     for p in "$WORK/slurmd.pid" "$WORK/slurmctld.pid" "$WORK/munge/munged.pid"; do
-        [ -f "$p" ] && kill -9 "$(cat "$p")" 2>/dev/null
+        [ -f "$p" ] || continue
+        pid=$(cat "$p")
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null
     done
     return 0
 }
