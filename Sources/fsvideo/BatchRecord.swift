@@ -54,7 +54,7 @@ struct BatchRecord: Codable {
     /// This process's arguments without `--shard`/`--shard-count` (the command that finishes a batch), or nil
     /// when fsvideo was not started as `fsvideo generate …`.
     static func commandLine(_ argv: [String] = Array(CommandLine.arguments.dropFirst())) -> [String]? {
-        guard argv.first == "generate" else { return nil }
+        guard argv.first == "generate" || argv.first == "upscale" else { return nil }
         var out: [String] = []
         var skip = false
         for a in argv {
