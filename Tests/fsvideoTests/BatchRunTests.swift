@@ -123,3 +123,26 @@ final class BatchSizeTests: XCTestCase {
         XCTAssertThrowsError(try GenerateCommand.parse(["x", "--batch-size", "65"]).checkFlags())
     }
 }
+
+/// `--prompt-file -` reads the list from standard input (JSON lines here), as a user pipes it.
+final class PromptFileStdinTests: XCTestCase {
+    func testPromptListFromStandardInput() throws {
+        let root = NSTemporaryDirectory() + "fsvideo-stdin-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try CLIProcess.binary())
+        p.arguments = ["generate", "--prompt-file", "-", "--frames", "2", "--steps", "2", "--out", root + "/b", "--quiet", "--shard", "none"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = output
+        try p.run()
+        input.fileHandleForWriting.write(Data(#"{"prompt": "a red circle moving right", "name": "circle"}"#.utf8 + Data("\n".utf8)))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/b/circle/video.mp4"), text)
+    }
+}
