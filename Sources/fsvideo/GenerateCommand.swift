@@ -225,7 +225,8 @@ struct GenerateCommand: ParsableCommand {
             let shard = (try? batchOptions.resolveShard()) ?? .single
             let mine = (0..<n).filter { shard.owns($0) }.count
             print("batch: \(prompts.count) prompt\(prompts.count == 1 ? "" : "s") × \(batchOptions.samples) sample\(batchOptions.samples == 1 ? "" : "s") = \(n) videos"
-                  + (shard.isSharded ? "; shard \(shard) (\(shard.source)) makes \(mine)" : "") + "; layout \(batchOptions.layout.rawValue)")
+                  + (shard.isSharded ? "; shard \(shard) (\(shard.source)) makes \(mine)" : "") + "; layout \(batchOptions.layout.rawValue)"
+                  + "; batch size \((try? batchOptions.effectiveBatchSize(plain: planned.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)).map(String.init) ?? "refused (memory)")")
         }
         print("output: \(target) (--dry-run: nothing written)")
     }

@@ -32,7 +32,7 @@ struct UpscaleBatch {
     func run() throws {
         let c = command
         try c.batchOptions.checkFlags()
-        if c.batchOptions.batchSize > 1 { CLIWarning.print("upscale runs one item at a time (--batch-size applies to generate)") }
+        if c.batchOptions.batchSize != .fixed(1) { CLIWarning.print("upscale runs one item at a time (--batch-size applies to generate)") }
         let shard = try c.batchOptions.resolveShard()
         let outPath = c.out ?? OutputDirectory.defaultPath(prompt: "upscale-batch", seed: c.seed)
         try InputOutputGuard.check(output: outPath, isDirectory: true, inputs: inputs + [c.ckpt, c.config, c.editMask, c.freescale.detailMask])

@@ -121,6 +121,13 @@ final class BatchSizeTests: XCTestCase {
         XCTAssertLessThanOrEqual(maxDiff, 3, "8-bit frames of batch-3 vs batch-1 videos")
         XCTAssertThrowsError(try GenerateCommand.parse(["x", "--batch-size", "0"]).checkFlags())
         XCTAssertThrowsError(try GenerateCommand.parse(["x", "--batch-size", "65"]).checkFlags())
+        XCTAssertEqual(try GenerateCommand.parse(["x", "--batch-size", "auto"]).batchOptions.batchSize, .auto)
+        // auto: as many as the memory estimate allows, at most 4 (the toy model's items are a few MB each).
+        let dry = try CLIProcess.run(["generate", "--prompt-file", prompts, "--samples", "3", "--batch-size", "auto", "--dry-run", "--shard", "none"])
+        XCTAssertTrue(dry.out.contains("batch size 4"), dry.out + dry.err)
+        let tight = try CLIProcess.run(["generate", "--prompt-file", prompts, "--samples", "3", "--batch-size", "auto", "--dry-run",
+                                        "--shard", "none", "--max-memory", "1M"])
+        XCTAssertTrue(tight.out.contains("batch size 1"), tight.out + tight.err)
     }
 }
 
