@@ -51,6 +51,13 @@ struct BatchOptions: ParsableArguments {
         return batchSize
     }
 
+    /// The vbench layout keeps only each video and its record: extra outputs would be silently dropped.
+    func checkLayout(dumpFrames: Bool, keepStages: Bool) throws {
+        guard layout == .vbench else { return }
+        if dumpFrames { throw FSError("--dump-frames needs --layout folders (the vbench layout keeps only the videos and their records)") }
+        if keepStages { throw FSError("--keep-stages needs --layout folders (the vbench layout keeps only the videos and their records)") }
+    }
+
     /// True when this request is a batch even for one prompt (several samples, or the VBench layout).
     var forcesBatch: Bool { samples > 1 || layout == .vbench }
 

@@ -84,6 +84,7 @@ struct GenerateCommand: ParsableCommand {
         for n in Set(entries.map { $0.negativePrompt ?? negativePrompt }) where !n.isEmpty { PromptCheck.warn(n, what: "negative prompt") }
         let isBatch = promptFile != nil || batchOptions.forcesBatch
         try MethodComparison.check(compare, method: freescale.method, isBatch: isBatch)
+        try batchOptions.checkLayout(dumpFrames: dumpFrames, keepStages: freescale.keepStages)
         var seed = UInt64(123)
         if case .fixed(let v) = self.seed { seed = v }
         if !isBatch, self.seed == .random, !dryRun {

@@ -32,6 +32,7 @@ struct UpscaleBatch {
     func run() throws {
         let c = command
         try c.batchOptions.checkFlags()
+        try c.batchOptions.checkLayout(dumpFrames: false, keepStages: c.freescale.keepStages)
         if c.batchOptions.batchSize != .fixed(1) { CLIWarning.print("upscale runs one item at a time (--batch-size applies to generate)") }
         let shard = try c.batchOptions.resolveShard()
         let outPath = c.out ?? OutputDirectory.defaultPath(prompt: "upscale-batch", seed: c.seed)

@@ -75,6 +75,9 @@ final class BatchRunTests: XCTestCase {
         XCTAssertTrue(try ManifestCommand.merge(sharded, verify: true).isComplete)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sharded).filter { $0.contains(".tmp-") || $0.hasSuffix(".lock") }, [])
 
+        // Outputs the flat layout would drop are refused up front.
+        XCTAssertThrowsError(try generate(common + ["--out", root + "/x", "--dump-frames"]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/x"))
         // A different request on the same folder is refused.
         XCTAssertThrowsError(try generate(common.map { $0 == "11" ? "12" : $0 } + ["--out", sharded, "--shard", "none"]))
     }
