@@ -3,9 +3,10 @@ import FSCheckpoint
 import FSModels
 import FSTensor
 
-/// Parity runner for kind `ddim_sample` (sample_tiny.safetensors): a whole DDIM run of a tiny UNet with
-/// guidance, x_T and per-step noise injected from the fixture (a parity-only path; `generate` draws noise
-/// from `SeededNoise`).
+/// Parity runner for kind `ddim_sample` (sample_tiny.safetensors, and sample_batch3.safetensors with a batch
+/// of three items, each with its own contexts and noise, all sampled in one UNet call per step): a whole DDIM
+/// run of a tiny UNet with guidance, x_T and per-step noise injected from the fixture (a parity-only path;
+/// `generate` draws noise from `SeededNoise`).
 public enum DDIMSampleParity {
     struct Config: Decodable {
         let unet: UNet3DConfig
@@ -22,7 +23,8 @@ public enum DDIMSampleParity {
         do { cfg = try JSONDecoder().decode(Config.self, from: json) } catch {
             throw FSError("\(f.path): 'config' metadata is invalid: \(error)")
         }
-        var report = ParityReport(title: "ddim_sample (\(cfg.steps) steps, guidance \(cfg.guidance), eta \(cfg.eta)): \(f.path)")
+        let batch = try f.input("x_T").shape.first ?? 1
+        var report = ParityReport(title: "ddim_sample (\(cfg.steps) steps, guidance \(cfg.guidance), eta \(cfg.eta)\(batch > 1 ? ", batch \(batch)" : "")): \(f.path)")
         let unet = try UNet3D(config: cfg.unet, weights: f.params.view(UNet3D.checkpointPrefix))
         let sched = try DDIMSchedule(config: cfg.schedule, steps: cfg.steps, eta: cfg.eta)
         if f.has("input/ddim_timesteps") {
@@ -46,5 +48,23 @@ public enum DDIMSampleParity {
         }
         try report.check("output/samples", got: samples, fixture: f)
         return report
+    }
+
+    /// The final samples of the fixture's run for `items` of its batch only (nil: all of them, in one batch).
+    public static func sample(_ f: ParityFixture, items: Range<Int>?) throws -> Tensor {
+        guard let json = f.configJSON else { throw FSError("\(f.path): fixture has no 'config' metadata") }
+        let cfg = try JSONDecoder().decode(Config.self, from: json)
+        let unet = try UNet3D(config: cfg.unet, weights: f.params.view(UNet3D.checkpointPrefix))
+        let sched = try DDIMSchedule(config: cfg.schedule, steps: cfg.steps, eta: cfg.eta)
+        let pick = { (t: Tensor) in items.map { t.slice(axis: 0, $0) } ?? t }
+        let cond = pick(try f.input("cond")), uncond = pick(try f.input("uncond"))
+        return try DDIMSampler(schedule: sched).sample(
+            from: pick(try f.input("x_T")),
+            denoiser: { x, t, _ in
+                let e = try unet.forwardGuided(x: x, timestep: t, cond: cond, uncond: uncond, fps: cfg.fps)
+                return try Guidance.combine(cond: e.cond, uncond: e.uncond, scale: cfg.guidance)
+            },
+            noise: { i, _ in pick(try f.input("noise/\(i)")) },
+            onStep: { _ in })
     }
 }

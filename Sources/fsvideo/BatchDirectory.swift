@@ -1,16 +1,17 @@
 import Foundation
 import FSTensor
 
-/// The output folder of a `--prompt-file` batch: one sub-directory per item, each published on its own
-/// (an `OutputDirectory` inside this one) as soon as it is finished. The folder is claimed for the whole
-/// batch; re-running the same command on it resumes — finished items are kept and skipped, only missing
-/// ones run. A different request on an existing batch folder is refused unless `overwrite`.
+/// The output folder of a batch: one published entry per item (a sub-directory, or a flat video with its
+/// record), each published on its own as soon as it is finished. The folder is claimed for the whole batch by
+/// each shard (`.NAME.lock`, or `.NAME.shard-I-of-N.lock` so the shards of one batch can share the folder);
+/// re-running the same command on it resumes — finished items are kept and skipped, only missing ones run.
+/// A different request on an existing batch folder is refused unless `overwrite`.
 final class BatchDirectory {
     let path: String
     let request: String
     private let lock: OutputLock
 
-    init(path given: String, overwrite: Bool, request: String) throws {
+    init(path given: String, overwrite: Bool, request: String, shard: ShardSpec = .single) throws {
         guard !given.isEmpty else { throw FSError("output path is empty") }
         let fm = FileManager.default
         path = URL(fileURLWithPath: given).standardized.path
@@ -21,7 +22,7 @@ final class BatchDirectory {
             throw FSError("\(parent): cannot create the output's parent directory (\(OutputDirectory.reason(error)))")
         }
         guard access(parent, W_OK | X_OK) == 0 else { throw FSError("\(parent): directory is not writable") }
-        lock = try OutputLock(for: path)
+        lock = try OutputLock(for: shard.isSharded ? path + ".shard-\(shard.index)-of-\(shard.count)" : path)
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw FSError("\(given): exists and is not a directory") }
@@ -35,23 +36,15 @@ final class BatchDirectory {
                 }
             }
             guard access(path, W_OK | X_OK) == 0 else { throw FSError("\(given): directory is not writable") }
-        } else if mkdir(path, 0o755) != 0 {
+        } else if mkdir(path, 0o755) != 0 && !(errno == EEXIST && shard.isSharded) {   // another shard may have made it
             throw FSError("\(given): cannot create the output directory (\(String(cString: strerror(errno))))")
         }
         TemporaryName.removeStale(in: path)
-        try OwnedDirectory.writeMarker(.init(kind: "batch", files: [], request: request), in: path)
+        try OwnedDirectory.writeMarker(.init(kind: "batch", files: Self.ownFiles, request: request), in: path)
     }
 
-    /// True when `name` was published by an earlier run: its marker, run.json and a non-empty video.mp4.
-    func isComplete(_ name: String) -> Bool {
-        let dir = (path as NSString).appendingPathComponent(name)
-        guard OwnedDirectory.marker(in: dir) != nil,
-              let run = FileManager.default.contents(atPath: (dir as NSString).appendingPathComponent("run.json")),
-              (try? JSONSerialization.jsonObject(with: run)) != nil,
-              let size = (try? FileManager.default.attributesOfItem(atPath: (dir as NSString).appendingPathComponent("video.mp4")))?[.size] as? Int,
-              size > 0 else { return false }
-        return true
-    }
+    /// The batch's own top-level entries besides the items.
+    static let ownFiles = [BatchRecord.fileName, ShardManifest.folder, "records", "manifest.jsonl"]
 
     /// The item's own output directory (claimed and published on its own).
     func item(_ name: String, expectedBytes: Int) throws -> OutputDirectory {

@@ -80,6 +80,7 @@ struct Root: ParsableCommand {
         subcommands: [
             GenerateCommand.self, UpscaleCommand.self, EvalCommand.self, InspectCommand.self,
             ParityCommand.self, BenchCommand.self, FramesCommand.self, SheetCommand.self, TokenizeCommand.self,
+            ManifestCommand.self,
         ]
     )
 }

@@ -15,6 +15,8 @@ struct GenerateCommand: ParsableCommand {
         Defaults come from the model: VideoCrafter2 samples 16 frames at 320x512, 50 DDIM steps, eta 1.0,
         guidance 12, fps conditioning 28, and saves at 10 fps; the built-in toy model samples at 64x96 with
         guidance 7.5 and fps 8. Output: DIR/video.mp4, run.json, contact_sheet.png, frames/*.png with --dump-frames.
+        Batches (--prompt-file, --samples, --layout vbench) publish every video on its own, resume, and split into
+        shards (--shard, Slurm arrays, Kubernetes indexed jobs): docs/usage.md, docs/cluster.md.
         """)
 
     @Argument(help: "The prompt (or use --prompt-file).")
@@ -34,11 +36,11 @@ struct GenerateCommand: ParsableCommand {
     var eta: Double = 1.0
     @Option(help: "fps conditioning value (default: the model's; 28 for VideoCrafter2, 8 for the toy model).")
     var fps: Int?
-    @Option(help: "Seed of the noise generator (Philox-4x32; same seed ⇒ same video on any machine).")
-    var seed: UInt64 = 123
+    @Option(help: "Seed of the noise generator (Philox-4x32; same seed ⇒ same video on any machine); -1: random, printed and recorded. In a batch, the base seed every video's seed is derived from.")
+    var seed: SeedChoice = .fixed(123)
     @Option(name: .customLong("negative-prompt"), help: "Prompt for the unconditional branch (default: empty).")
     var negativePrompt: String = ""
-    @Option(name: .customLong("prompt-file"), help: "Text file with one prompt per line; one sub-directory per prompt.")
+    @Option(name: .customLong("prompt-file"), help: "Prompt list: one prompt per line, or JSON lines (prompt, negative_prompt, seed, name); '-' reads stdin.")
     var promptFile: String?
     @Option(help: "Output directory (default: outputs/<timestamp>-<slug>).")
     var out: String?
@@ -56,6 +58,10 @@ struct GenerateCommand: ParsableCommand {
     var maxMemory: String?
     @OptionGroup(title: "FreeScale")
     var freescale: FreeScaleOptions
+    @Option(help: "Also make the video with the other method (direct or freescale) at the same size and seed, into compare-<method>/, and a side-by-side compare.png.")
+    var compare: String?
+    @OptionGroup(title: "Batches")
+    var batchOptions: BatchOptions
 
     /// Every numeric flag within range, before any file is opened.
     func checkFlags() throws {
@@ -67,16 +73,27 @@ struct GenerateCommand: ParsableCommand {
         try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
         try freescale.checkFlags(steps: steps)
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
+        try batchOptions.checkFlags()
     }
 
     func run() throws {
-        let prompts = try readPrompts()
+        let entries = try readPrompts()
+        let prompts = entries.map(\.prompt)
         try checkFlags()
         for p in Set(prompts) { PromptCheck.warn(p) }
-        if !negativePrompt.isEmpty { PromptCheck.warn(negativePrompt, what: "negative prompt") }
-        let outPath = out ?? OutputDirectory.defaultPath(prompt: prompts[0], seed: seed)
+        for n in Set(entries.map { $0.negativePrompt ?? negativePrompt }) where !n.isEmpty { PromptCheck.warn(n, what: "negative prompt") }
+        let isBatch = promptFile != nil || batchOptions.forcesBatch
+        try MethodComparison.check(compare, method: freescale.method, isBatch: isBatch)
+        try batchOptions.checkLayout(dumpFrames: dumpFrames, keepStages: freescale.keepStages)
+        var seed = UInt64(123)
+        if case .fixed(let v) = self.seed { seed = v }
+        if !isBatch, self.seed == .random, !dryRun {
+            seed = ItemSeed.random()
+            FileHandle.standardError.write(Data("fsvideo: random seed \(seed)\n".utf8))
+        }
+        let outPath = out ?? OutputDirectory.defaultPath(prompt: prompts[0], seed: self.seed == .random && isBatch ? nil : seed)
         try InputOutputGuard.check(output: outPath, isDirectory: true,
-                                   inputs: [ckpt, config, promptFile, freescale.detailMask, BuiltinModel.weightsPath])
+                                   inputs: [ckpt, config, promptFile == "-" ? nil : promptFile, freescale.detailMask, BuiltinModel.weightsPath])
 
         let t0 = Date()
         let opened = try ModelFiles.open(ckpt: ckpt, config: config)
@@ -95,45 +112,65 @@ struct GenerateCommand: ParsableCommand {
         let final = planned.plan.final
         let outputBytes = base.frames * final.height * final.width * 3 / (dumpFrames ? 1 : 10) * (freescale.keepStages ? 2 : 1)
         if dryRun {
-            printPlan(planned, cost: cost, budget: budget, prompts: prompts, settings: base, outPath: outPath)
+            printPlan(planned, cost: cost, budget: budget, prompts: prompts, settings: base, outPath: outPath, isBatch: isBatch)
             return
         }
         try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(base.frames) frames at \(final)")
 
-        if prompts.count == 1 {
+        if !isBatch {
             let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
             defer { output.discard() }
             let loaded = try build(opened, quiet: quiet)
-            let summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            var summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            if let compare {
+                summary += "; " + (try MethodComparison.run(compare, options: freescale, settings: base, loaded: loaded, output: output,
+                                                            saveFps: saveFps ?? mc.defaultSaveFps, quiet: quiet,
+                                                            loadSeconds: Date().timeIntervalSince(t0)))
+            }
             try output.commit()
-            print("wrote \(output.finalFile("video.mp4"))  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+            print("wrote \(output.finalFile("video.mp4"))\(compare == nil ? "" : " and \(output.finalFile("compare.png"))")  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
             return
         }
 
         // A batch: each item is published as soon as it is done; a re-run of the same command resumes.
-        let batch = try BatchDirectory(path: outPath, overwrite: overwrite, request: requestDigest(prompts, planned))
-        defer { batch.release() }
-        let names = prompts.enumerated().map { String(format: "%03d-", $0.offset + 1) + OutputDirectory.slug($0.element, maxLength: 32) }
-        let missing = names.indices.filter { !batch.isComplete(names[$0]) }
-        if missing.count < prompts.count && !quiet {
-            FileHandle.standardError.write(Data("resuming \(batch.path): \(prompts.count - missing.count) of \(prompts.count) items already done\n".utf8))
-        }
-        var loaded: LoadedModel?
-        var written = 0
-        for k in missing {
-            let p = prompts[k]
-            if !quiet { FileHandle.standardError.write(Data("[\(k + 1)/\(prompts.count)] \(p)\n".utf8)) }
-            let item = try batch.item(names[k], expectedBytes: outputBytes)
-            defer { item.discard() }
-            if loaded == nil { loaded = try build(opened, quiet: quiet) }
+        let shard = try batchOptions.resolveShard()
+        let withoutSeed = requestDigest(entries, planned, seed: nil)
+        let baseSeed = try BatchSeed.resolve(self.seed, batchPath: outPath, request: withoutSeed, shard: shard, overwrite: overwrite, quiet: quiet)
+        let items = try BatchItems.make(entries, samples: batchOptions.samples, baseSeed: baseSeed, layout: batchOptions.layout)
+        let record = BatchRecord(request: withoutSeed, baseSeed: baseSeed, seedWasRandom: self.seed == .random,
+                                 samples: batchOptions.samples, layout: batchOptions.layout.rawValue, prompts: entries.count,
+                                 command: BatchRecord.commandLine(), created: ShardManifest.timestamp(),
+                                 items: items.map { .init(item: $0.index, name: $0.name, promptIndex: $0.promptIndex, sample: $0.sample,
+                                                          seed: $0.seed, prompt: $0.entry.prompt, output: batchOptions.layout.videoPath($0.name)) })
+        let batchSize = try batchOptions.effectiveBatchSize(plain: planned.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)
+        let batch = BatchRun(items: items, layout: batchOptions.layout, shard: shard, outPath: outPath, overwrite: overwrite,
+                             quiet: quiet, expectedBytes: outputBytes, request: requestDigest(entries, planned, seed: baseSeed), record: record,
+                             batchSize: batchSize)
+        let settings = { (item: BatchItem) -> GenerationSettings in
             var s = base
-            s.prompt = p
-            let summary = try generate(p, settings: s, loaded: loaded!, into: item, loadSeconds: Date().timeIntervalSince(t0))
-            try item.commit()
-            written += 1
-            if !quiet { FileHandle.standardError.write(Data("wrote \(item.publishedPath)  (\(summary))\n".utf8)) }
+            s.prompt = item.entry.prompt
+            s.negativePrompt = item.entry.negativePrompt ?? negativePrompt
+            s.seed = item.seed
+            return s
         }
-        print("wrote \(batch.path)  (\(written) new, \(prompts.count - written) already done, \(prompts.count) items; total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+        let done = try batch.run(
+            load: { try build(opened, quiet: quiet) },
+            sampleTogether: { group, loaded in
+                let runs = try group.map { try TextToVideo(model: loaded.model, settings: settings($0)) }
+                let bar = ProgressBar("DDIM ×\(group.count)", total: runs[0].schedule.count, unit: "it", quiet: quiet)
+                defer { bar.finish() }
+                return try BatchedSampling.generate(runs) { step, _ in bar.update(step) }
+            },
+            generate: { item, loaded, output, preset in
+                try generate(item.entry.prompt, settings: settings(item), loaded: loaded, into: output,
+                             loadSeconds: Date().timeIntervalSince(t0), preset: preset)
+            })
+        let scope = shard.isSharded ? "\(done.owned) items of shard \(shard) (\(items.count) in the batch)" : "\(done.owned) items"
+        print("wrote \(done.path)  (\(done.written) new, \(done.skipped) already done\(done.failed > 0 ? ", \(done.failed) failed" : ""), \(scope); "
+              + "base seed \(baseSeed); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
+        if done.failed > 0 {
+            throw FSError("\(done.failed) of \(done.owned) items failed (see \(done.path)/\(ShardManifest.folder)/); re-run the same command to retry them")
+        }
     }
 
     private func build(_ opened: OpenedModel, quiet: Bool) throws -> LoadedModel {
@@ -144,48 +181,55 @@ struct GenerateCommand: ParsableCommand {
 
     /// One prompt → video.mp4, contact_sheet.png, run.json (and frames/, stages) in `output`; returns a summary.
     private func generate(_ prompt: String, settings: GenerationSettings, loaded: LoadedModel, into output: OutputDirectory,
-                          loadSeconds: Double) throws -> String {
+                          loadSeconds: Double, preset: (z: Tensor, seconds: Double)? = nil) throws -> String {
         let mc = loaded.model.config
         let run = try GenerationRun(loaded: loaded, settings: settings, quiet: quiet)
+        run.presetLatent = preset
         run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: settings.frames)
         return try run.execute(output: output, subdirectory: "", saveFps: saveFps ?? mc.defaultSaveFps,
                                dumpFrames: dumpFrames, loadSeconds: loadSeconds)
     }
 
-    /// What identifies a batch's outputs: a re-run with the same digest resumes it.
-    private func requestDigest(_ prompts: [String], _ planned: FreeScaleRun) -> String {
+    /// What identifies a batch's outputs (`seed` nil: everything but the base seed): a re-run with the same
+    /// digest resumes. The shard is not part of it: every shard of a batch shares it.
+    private func requestDigest(_ entries: [PromptEntry], _ planned: FreeScaleRun, seed: UInt64?) -> String {
         var h = SHA256()
-        let parts: [String] = prompts + [negativePrompt, "\(seed)", "\(frames ?? -1)", "\(steps)", "\(cfg ?? .nan)", "\(eta)",
-                                         "\(fps ?? -1)", "\(saveFps ?? .nan)", ckpt ?? "builtin", config ?? "", "\(dumpFrames)",
-                                         String(describing: planned.plan.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }),
-                                         freescale.detailMask ?? ""]
+        let listed = entries.map { [$0.prompt, $0.negativePrompt ?? "\u{1E}", $0.seed.map(String.init) ?? "\u{1E}", $0.name ?? "\u{1E}"].joined(separator: "\u{1D}") }
+        let parts: [String] = listed + [negativePrompt, seed.map(String.init) ?? "-", "\(frames ?? -1)", "\(steps)", "\(cfg ?? .nan)", "\(eta)",
+                                        "\(fps ?? -1)", "\(saveFps ?? .nan)", ckpt ?? "builtin", config ?? "", "\(dumpFrames)",
+                                        String(describing: planned.plan.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }),
+                                        freescale.detailMask ?? "", "samples=\(batchOptions.samples)", "layout=\(batchOptions.layout.rawValue)"]
         for p in parts { h.update(Data((p + "\u{1F}").utf8)) }
         return h.finalize()
     }
 
     private func printPlan(_ planned: FreeScaleRun, cost: PlanCost, budget: Double, prompts: [String],
-                           settings s: GenerationSettings, outPath: String) {
+                           settings s: GenerationSettings, outPath: String, isBatch: Bool) {
         let plan = planned.plan
         let stages = plan.sizes.map(\.description).joined(separator: " → ")
         print("plan: \(plan.method.rawValue) \(stages), \(s.frames) frames, \(plan.steps) DDIM steps"
               + (plan.upper.isEmpty ? "" : " (upper stages from step \(plan.restartStep))")
-              + ", guidance \(s.guidance), seed \(s.seed), \(prompts.count) prompt\(prompts.count == 1 ? "" : "s")")
+              + ", guidance \(s.guidance), seed \(seed == .random ? "random" : String(s.seed)), \(prompts.count) prompt\(prompts.count == 1 ? "" : "s")")
         for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
-        let target = prompts.count == 1 ? (outPath as NSString).appendingPathComponent("video.mp4") : outPath + "/NNN-<prompt>/video.mp4"
+        let target = !isBatch ? (outPath as NSString).appendingPathComponent("video.mp4")
+            : outPath + (batchOptions.layout == .vbench ? "/{prompt}-{index}.mp4" : "/NNN-<prompt>\(batchOptions.samples > 1 ? "-K" : "")/video.mp4")
+        if isBatch {
+            let n = prompts.count * batchOptions.samples
+            let shard = (try? batchOptions.resolveShard()) ?? .single
+            let mine = (0..<n).filter { shard.owns($0) }.count
+            print("batch: \(prompts.count) prompt\(prompts.count == 1 ? "" : "s") × \(batchOptions.samples) sample\(batchOptions.samples == 1 ? "" : "s") = \(n) videos"
+                  + (shard.isSharded ? "; shard \(shard) (\(shard.source)) makes \(mine)" : "") + "; layout \(batchOptions.layout.rawValue)"
+                  + "; batch size \((try? batchOptions.effectiveBatchSize(plain: planned.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)).map(String.init) ?? "refused (memory)")")
+        }
         print("output: \(target) (--dry-run: nothing written)")
     }
 
-    func readPrompts() throws -> [String] {
+    func readPrompts() throws -> [PromptEntry] {
         switch (prompt, promptFile) {
         case (.some, .some): throw FSError("give either a prompt or --prompt-file, not both")
         case (nil, nil): throw FSError("missing prompt: give a prompt or --prompt-file")
-        case (let p?, nil): return [p]
-        case (nil, let f?):
-            guard let data = FileManager.default.contents(atPath: f) else { throw FSError("\(f): cannot read the prompt file") }
-            guard let text = String(data: data, encoding: .utf8) else { throw FSError("\(f): prompt file is not valid UTF-8") }
-            let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !lines.isEmpty else { throw FSError("\(f): prompt file has no prompts") }
-            return lines
+        case (let p?, nil): return [PromptEntry(prompt: p)]
+        case (nil, let f?): return try PromptList.read(f)
         }
     }
 
@@ -206,6 +250,8 @@ final class GenerationRun {
     let quiet: Bool
     var timings: [(String, Double)] = []
     var freeScale: FreeScaleRun?
+    /// z₀ sampled beforehand together with other items (`--batch-size`), and this item's share of that time.
+    var presetLatent: (z: Tensor, seconds: Double)?
     private var bar: ProgressBar?
     private var barKey = ""
 
@@ -238,6 +284,7 @@ final class GenerationRun {
 
     /// The final latent (scaled, `[1, C, F, h, w]`). The FreeScale cascade replaces this for upper stages.
     func latents() throws -> Tensor {
+        if let preset = presetLatent { timings.append(("denoising", preset.seconds)); return preset.z }
         _ = try timed("text_encoding") { try t2v.textContexts() }
         if let fs = freeScale, !fs.isPlain { return try timed("denoising") { try fs.latents(t2v) } }
         return try timed("denoising") { try t2v.generate() }

@@ -8,7 +8,7 @@ enum OwnedDirectory {
 
     struct Marker: Codable {
         var tool = "fsvideo"
-        /// "run" (one generation or upscale), "batch" (one folder per prompt), "frames".
+        /// "run" (one generation or upscale), "batch" (one entry per video), "frames".
         var kind: String
         /// Top-level entries fsvideo wrote (the marker itself excluded).
         var files: [String]
@@ -25,7 +25,7 @@ enum OwnedDirectory {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         let path = (dir as NSString).appendingPathComponent(markerName)
-        do { try enc.encode(m).write(to: URL(fileURLWithPath: path)) } catch {
+        do { try enc.encode(m).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw FSError("\(path): cannot write (\(OutputDirectory.reason(error)))")
         }
     }
@@ -39,6 +39,9 @@ enum OwnedDirectory {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         return entries.filter { name in
             if name == markerName || listed.contains(name) || TemporaryName.isFsvideoTemporary(name) { return false }
+            // A flat batch video (`--layout vbench`) with its run record in records/ is fsvideo's.
+            if m.kind == "batch", name.hasSuffix(".mp4"),
+               FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("records/" + name.dropLast(4) + ".json")) { return false }
             var isDir: ObjCBool = false
             let p = (dir as NSString).appendingPathComponent(name)
             return !(FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue && marker(in: p) != nil)

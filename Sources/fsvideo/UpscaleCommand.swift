@@ -11,8 +11,8 @@ import FSVideo
 struct UpscaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "upscale", abstract: "Upscale an existing video with FreeScale (video-to-video).")
 
-    @Argument(help: "Input video (any format FSVideo reads) or a folder of frames.")
-    var input: String
+    @Argument(help: "Input videos (any format FSVideo reads), folders of frames, or folders of videos (several make a batch).")
+    var input: [String] = []
     @Option(help: "Text describing the clip.") var prompt: String = ""
     @Option(help: "Checkpoint (default: the built-in toy model).") var ckpt: String?
     @Option(help: "Model config (JSON or VideoCrafter2 YAML).") var config: String?
@@ -36,8 +36,21 @@ struct UpscaleCommand: ParsableCommand {
     @Option(name: .customLong("edit-prompt"), help: "Text for the masked region (local semantic editing).")
     var editPrompt: String?
     @OptionGroup(title: "FreeScale") var freescale: FreeScaleOptions
+    @OptionGroup(title: "Batches") var batchOptions: BatchOptions
 
     func run() throws {
+        let inputs = try UpscaleBatch.expand(input)
+        if inputs.count == 1 && !batchOptions.forcesBatch && !UpscaleBatch.isFolderOfVideos(input[0]) {
+            _ = try upscale(inputs[0], seed: seed, outPath: out, loaded: nil, into: nil)
+            return
+        }
+        try UpscaleBatch(command: self, inputs: inputs).run()
+    }
+
+    /// One clip → video.mp4, contact_sheet.png, run.json in a new output at `outPath`, or (in a batch) in `item`
+    /// with the batch's model `loaded`; returns a summary.
+    func upscale(_ input: String, seed: UInt64, outPath given: String?, loaded preloaded: LoadedModel?,
+                 into item: OutputDirectory?) throws -> String {
         try FlagCheck.int(frames, "--frames", 1...FlagCheck.maxFrames)
         try FlagCheck.int(startFrame, "--start-frame", 0...10_000_000)
         try FlagCheck.int(steps, "--steps", 1...FlagCheck.maxSteps)
@@ -55,7 +68,7 @@ struct UpscaleCommand: ParsableCommand {
             PromptCheck.warn(editPrompt, what: "edit prompt")
         }
         guard FileManager.default.fileExists(atPath: input) else { throw FSError("\(input): no such file or directory") }
-        let outPath = out ?? OutputDirectory.defaultPath(prompt: "upscale", seed: seed)
+        let outPath = item?.finalPath ?? given ?? OutputDirectory.defaultPath(prompt: "upscale", seed: seed)
         try InputOutputGuard.check(output: outPath, isDirectory: true,
                                    inputs: [input, ckpt, config, editMask, freescale.detailMask, BuiltinModel.weightsPath])
         let info = try VideoReader.info(input)
@@ -69,21 +82,21 @@ struct UpscaleCommand: ParsableCommand {
         guard !planned.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
         let cost = PlanCost(plan: planned.plan, model: mc, frames: f, weightBytes: opened.weightBytes)
         let budget = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
-        if dryRun {
+        if dryRun && item == nil {
             print("plan: upscale \(input) (\(info.height)x\(info.width)) → \(planned.plan.sizes.map(\.description).joined(separator: " → ")), \(f) frames, "
                   + "\(planned.plan.steps) DDIM steps (from step \(planned.plan.restartStep)), seed \(seed)")
             for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
             print("output: \((outPath as NSString).appendingPathComponent("video.mp4")) (--dry-run: nothing written)")
-            return
+            return ""
         }
         try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(f) frames at \(planned.plan.final)")
         let final = planned.plan.final
-        let output = try OutputDirectory(path: outPath, overwrite: overwrite,
-                                         expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
-        defer { output.discard() }
+        let output = try item ?? OutputDirectory(path: outPath, overwrite: overwrite,
+                                                 expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
+        defer { if item == nil { output.discard() } }
         let all = try VideoReader.read(input)
         guard all.count > startFrame else { throw FSError("\(input): \(all.count) frames, nothing at --start-frame \(startFrame)") }
-        let loaded = try opened.build()
+        let loaded = try preloaded ?? opened.build()
         let available = all.count - startFrame
         let indices: [Int]
         if available >= f {
@@ -119,10 +132,14 @@ struct UpscaleCommand: ParsableCommand {
         }
         let run: [String: Any] = ["tool": "fsvideo", "command": "upscale", "input": input, "frames_used": indices,
                                   "prompt": prompt, "seed": seed, "freescale": fs.summary, "save_fps": fps,
+                                  "settings": ["prompt": prompt, "seed": seed] as [String: Any],
                                   "edit_prompt": editPrompt ?? NSNull(), "edit_mask": editMask ?? NSNull()]
         try output.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: "run.json")
+        let summary = "\(frames.count) frames \(frames.height)x\(frames.width), stages \(fs.plan.sizes.map(\.description).joined(separator: " → ")), seed \(seed)"
+        if item != nil { return summary }
         try output.commit()
-        print("wrote \(output.finalFile("video.mp4"))  (\(frames.count) frames \(frames.height)x\(frames.width), stages \(fs.plan.sizes.map(\.description).joined(separator: " → ")))")
+        print("wrote \(output.finalFile("video.mp4"))  (\(summary))")
+        return summary
     }
 
     /// Resize (bicubic) so the clip covers height×width with its aspect ratio kept, then centre-crop.

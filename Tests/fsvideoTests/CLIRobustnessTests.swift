@@ -38,6 +38,9 @@ final class CLIRobustnessTests: XCTestCase {
         try Data("a red circle\n".utf8).write(to: URL(fileURLWithPath: work + "/prompts.txt"))
         try Data([0xFF, 0xFE, 0x00, 0x41]).write(to: URL(fileURLWithPath: work + "/latin1.txt"))
         try Data().write(to: URL(fileURLWithPath: work + "/empty.txt"))
+        try Data(#"{"prompt": "a", "sed": 1}"#.utf8).write(to: URL(fileURLWithPath: work + "/badkey.jsonl"))
+        try Data(#"{"prompt": "a", "name": "../up"}"#.utf8).write(to: URL(fileURLWithPath: work + "/badname.jsonl"))
+        try Data("a red circle\n a red circle \n".utf8).write(to: URL(fileURLWithPath: work + "/dup.txt"))
         try Data("[1, 2".utf8).write(to: URL(fileURLWithPath: work + "/bad.json"))
         try Data("model:\n  params: [\n".utf8).write(to: URL(fileURLWithPath: work + "/bad.yaml"))
         // An earlier fsvideo run's output that bad invocations must leave alone.
@@ -96,6 +99,22 @@ final class CLIRobustnessTests: XCTestCase {
         list.append(["generate", "x", "--out", ""])
         list.append(["generate", "x", "--prompt-file", "\(w)/prompts.txt", "--out", "\(w)"])
         list.append(["generate", "--prompt-file", "\(w)/prompts.txt", "--out", "\(w)"])   // output holds the prompt file
+        // Batches (issue 16): samples, seeds, shards, layouts, batch sizes, prompt lists, manifests.
+        let batch = ["generate", "--prompt-file", "\(w)/prompts.txt", "--out", "\(w)/batch"]
+        for v in ["0", "-1", "10001", "x"] { list.append(batch + ["--samples", v]) }
+        for v in ["-2", "1.5", "x", "18446744073709551616"] { list.append(batch + ["--seed", v]) }
+        for v in ["2/2", "-1/2", "0/0", "1", "a/b", "0/2000000"] { list.append(batch + ["--shard", v]) }
+        for v in ["0", "65", "-1", "many"] { list.append(batch + ["--batch-size", v]) }
+        list.append(batch + ["--layout", "flat"])
+        list.append(batch + ["--shard-count", "0"])
+        list.append(batch + ["--layout", "vbench", "--dump-frames"])
+        list.append(["generate", "--prompt-file", "\(w)/badkey.jsonl", "--out", "\(w)/batch"])
+        list.append(["generate", "--prompt-file", "\(w)/badname.jsonl", "--out", "\(w)/batch"])
+        list.append(["generate", "--prompt-file", "\(w)/dup.txt", "--layout", "vbench", "--out", "\(w)/batch"])
+        list.append(["generate", "x", "--compare", "bicubic", "--out", "\(w)/cmp"])
+        list.append(["generate", "x", "--compare", "freescale", "--out", "\(w)/cmp"])
+        list.append(["manifest", "\(w)"])                                               // not a batch folder
+        list.append(["manifest", "\(w)/missing"])
 
         let up = ["upscale", "\(w)/clip.mp4", "--prompt", "a red circle", "--res", "128x192", "--out", "\(w)/up"]
         for f in ["missing.mp4", "empty.mp4", "text.mp4", "truncated.mp4", "adir", "empty.ckpt"] {

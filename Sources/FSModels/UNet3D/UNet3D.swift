@@ -199,17 +199,27 @@ public final class UNet3D {
         return VideoLayout.toVideo(h, batch: b)
     }
 
-    /// Both classifier-free-guidance branches in one batch of 2: `x [1, c, t, h, w]`, `cond`/`uncond`
-    /// `[1, L, ctx]` → (ε_cond, ε_uncond), each `[1, c, t, h, w]`.
+    /// Both classifier-free-guidance branches of every item in one UNet call (a batch of 2b):
+    /// `x [b, c, t, h, w]`, `cond`/`uncond` `[b, L, ctx]` (one context per item) or `[1, L, ctx]` (shared)
+    /// → (ε_cond, ε_uncond), each `[b, c, t, h, w]`. Item k's result equals a batch-1 call on item k alone
+    /// (the UNet treats batch entries independently; only the BLAS blocking differs).
     public func forwardGuided(x: Tensor, timestep: Int, cond: Tensor, uncond: Tensor, fps: Int,
                               options: UNet3DForwardOptions = UNet3DForwardOptions()) throws -> (cond: Tensor, uncond: Tensor) {
-        guard x.rank == 5, x.shape[0] == 1 else { throw FSError("UNet3D.forwardGuided: x must be [1, c, t, h, w], got \(x.shape)") }
+        guard x.rank == 5, x.shape[0] >= 1 else { throw FSError("UNet3D.forwardGuided: x must be [b, c, t, h, w], got \(x.shape)") }
+        let b = x.shape[0]
         guard cond.shape == uncond.shape else {
             throw FSError("UNet3D.forwardGuided: cond \(cond.shape) and uncond \(uncond.shape) differ")
         }
-        let eps = try forward(x: Tensor.concat([x, x], axis: 0), timesteps: [timestep, timestep],
-                              context: Tensor.concat([cond, uncond], axis: 0), fps: [fps, fps], options: options)
-        return (eps.slice(axis: 0, 0..<1), eps.slice(axis: 0, 1..<2))
+        guard cond.rank >= 1, cond.shape[0] == b || cond.shape[0] == 1 else {
+            throw FSError("UNet3D.forwardGuided: \(cond.shape[0]) contexts for a batch of \(b) (give one per item, or one for all)")
+        }
+        // Every item and both guidance branches in one UNet call: [x_1…x_b, x_1…x_b] with [cond…, uncond…].
+        let perItem = { (c: Tensor) in c.shape[0] == b ? c : Tensor.concat(Array(repeating: c, count: b), axis: 0) }
+        let eps = try forward(x: Tensor.concat([x, x], axis: 0),
+                              timesteps: Array(repeating: timestep, count: 2 * b),
+                              context: Tensor.concat([perItem(cond), perItem(uncond)], axis: 0),
+                              fps: Array(repeating: fps, count: 2 * b), options: options)
+        return (eps.slice(axis: 0, 0..<b), eps.slice(axis: 0, b..<(2 * b)))
     }
 
     private func apply(_ block: Block, _ x: Tensor, emb: Tensor, context: Tensor, run: UNetRun) throws -> Tensor {
