@@ -51,6 +51,8 @@ struct GenerateCommand: ParsableCommand {
     var quiet = false
     @OptionGroup(title: "FreeScale")
     var freescale: FreeScaleOptions
+    @OptionGroup(title: "Compute")
+    var compute: ComputeOptions
 
     func run() throws {
         let prompts = try readPrompts()
@@ -63,7 +65,8 @@ struct GenerateCommand: ParsableCommand {
 
         let t0 = Date()
         let loadBar = ProgressBar("loading model", total: 1, quiet: quiet)
-        let loaded = try ModelFiles.load(ckpt: ckpt, config: config)
+        let precision = try compute.apply()
+        let loaded = try ModelFiles.load(ckpt: ckpt, config: config, precision: precision)
         loadBar.finish()
         let loadSeconds = Date().timeIntervalSince(t0)
         let mc = loaded.model.config

@@ -10,6 +10,8 @@ struct LoadedModel {
     let weightsPath: String
     /// Where the config came from (for run.json and the summary).
     let configOrigin: String
+    /// What the model's GEMM-shaped layers compute in.
+    var precision: Precision = .fp32
 }
 
 enum ModelFiles {
@@ -24,7 +26,7 @@ enum ModelFiles {
         return try VideoModelConfig.decode(json: data, source: path)
     }
 
-    static func load(ckpt: String?, config: String?) throws -> LoadedModel {
+    static func load(ckpt: String?, config: String?, precision: Precision = .fp32) throws -> LoadedModel {
         let path = ckpt ?? BuiltinModel.weightsPath
         if ckpt == nil && !FileManager.default.fileExists(atPath: path) {
             throw FSError("built-in toy model not found at \(path) (set FSVIDEO_TOY_MODEL to its directory or pass --ckpt)")
@@ -38,8 +40,8 @@ enum ModelFiles {
         } else {
             (cfg, origin) = try VideoModel.resolveConfig(for: sd)
         }
-        let model = try VideoModel.load(sd, config: cfg)
-        return LoadedModel(model: model, weightsPath: path, configOrigin: origin)
+        let model = try VideoModel.load(sd, config: cfg, precision: precision)
+        return LoadedModel(model: model, weightsPath: path, configOrigin: origin, precision: precision)
     }
 }
 

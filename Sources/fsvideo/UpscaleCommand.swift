@@ -32,6 +32,7 @@ struct UpscaleCommand: ParsableCommand {
     @Option(name: .customLong("edit-prompt"), help: "Text for the masked region (local semantic editing).")
     var editPrompt: String?
     @OptionGroup(title: "FreeScale") var freescale: FreeScaleOptions
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     func run() throws {
         if prompt.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -50,7 +51,8 @@ struct UpscaleCommand: ParsableCommand {
 
         let output = try OutputDirectory(path: out ?? OutputDirectory.defaultPath(prompt: "upscale"), overwrite: overwrite)
         defer { output.discard() }
-        let loaded = try ModelFiles.load(ckpt: ckpt, config: config)
+        let precision = try compute.apply()
+        let loaded = try ModelFiles.load(ckpt: ckpt, config: config, precision: precision)
         let mc = loaded.model.config
         let f = frames ?? mc.frames
         guard f >= 1 else { throw FSError("--frames must be ≥ 1") }
