@@ -16,7 +16,7 @@ struct BenchOpsCommand: ParsableCommand {
     @Option(help: "Timed runs per case (the best is reported).")
     var repeats: Int = 2
 
-    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, activations, attention (comma-separated).")
+    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, activations, attention, bf16 (raw bf16 GEMM vs sgemm) (comma-separated).")
     var only: String?
 
     @Flag(help: "Measure process CPU time instead of wall time (for single-thread runs on a busy machine).")
