@@ -18,7 +18,7 @@ struct ComputeOptions: ParsableArguments {
             ParallelFor.threadCount = threads
         }
         let p = precision.resolved()
-        let line = "precision: \(p.rawValue) (--precision \(precision.rawValue); bf16 kernel: \(BF16Support.description)), threads: \(ParallelFor.threadCount)"
+        let line = "precision: \(p.rawValue) (--precision \(precision.rawValue); bf16 kernel: \(BF16Support.description)), element-wise: \(ElementwiseISA.name), threads: \(ParallelFor.threadCount)"
         if toStdout { print(line) } else { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         return p
     }
