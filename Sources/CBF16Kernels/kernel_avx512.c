@@ -8,36 +8,35 @@
 
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 
+#define NV (FSBF16_NR / 16)
+
 TARGET void fsbf16_kernel_avx512(long kp, const uint32_t *a, const uint32_t *b, float *c, long ldc, int mrem,
                                  int nrem, float alpha, float beta, int accumulate) {
-    __m512 acc0[FSBF16_MR], acc1[FSBF16_MR];
-    for (int r = 0; r < FSBF16_MR; r++) { acc0[r] = _mm512_setzero_ps(); acc1[r] = _mm512_setzero_ps(); }
+    __m512 acc[FSBF16_MR][NV];
+    for (int r = 0; r < FSBF16_MR; r++)
+        for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
     for (long p = 0; p < kp; p++) {
-        __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + p * FSBF16_NR);
-        __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + p * FSBF16_NR + 16);
+        __m512bh bv[NV];
+        for (int v = 0; v < NV; v++) bv[v] = (__m512bh)_mm512_loadu_si512(b + p * FSBF16_NR + 16 * v);
         const uint32_t *ap = a + p * FSBF16_MR;
 #pragma clang loop unroll(full)
         for (int r = 0; r < FSBF16_MR; r++) {
             __m512bh av = (__m512bh)_mm512_set1_epi32((int)ap[r]);
-            acc0[r] = _mm512_dpbf16_ps(acc0[r], av, b0);
-            acc1[r] = _mm512_dpbf16_ps(acc1[r], av, b1);
+            for (int v = 0; v < NV; v++) acc[r][v] = _mm512_dpbf16_ps(acc[r][v], av, bv[v]);
         }
     }
-    __mmask16 m0 = nrem >= 16 ? 0xffff : (__mmask16)((1u << nrem) - 1);
-    __mmask16 m1 = nrem >= 32 ? 0xffff : nrem > 16 ? (__mmask16)((1u << (nrem - 16)) - 1) : 0;
     __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     for (int r = 0; r < mrem; r++) {
         float *cr = c + r * ldc;
-        __m512 v0 = _mm512_mul_ps(acc0[r], va), v1 = _mm512_mul_ps(acc1[r], va);
-        if (accumulate) {
-            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, cr));
-            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, cr + 16));
-        } else if (beta != 0.0f) {
-            v0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), v0);
-            v1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), v1);
+        for (int v = 0; v < NV; v++) {
+            int left = nrem - 16 * v;
+            if (left <= 0) break;
+            __mmask16 m = left >= 16 ? 0xffff : (__mmask16)((1u << left) - 1);
+            __m512 x = _mm512_mul_ps(acc[r][v], va);
+            if (accumulate) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, cr + 16 * v));
+            else if (beta != 0.0f) x = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m, cr + 16 * v), x);
+            _mm512_mask_storeu_ps(cr + 16 * v, m, x);
         }
-        _mm512_mask_storeu_ps(cr, m0, v0);
-        _mm512_mask_storeu_ps(cr + 16, m1, v1);
     }
 }
 

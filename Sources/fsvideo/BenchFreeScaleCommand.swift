@@ -19,6 +19,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
     var repeats: Int = 1
     @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
     @Flag(help: "Skip fast mode.") var skipFast = false
+    @Flag(help: "Only the guided FreeScale step (its time and peak RSS), no single forwards.") var stepOnly = false
     @Flag(help: "Only one level-0 self-attention (--channels, --heads) instead of whole UNet forwards.")
     var attentionOnly = false
     @Option(help: "Channels of the --attention-only self-attention (vc2-512 level 0: 320; toy: 32).") var channels: Int = 320
@@ -60,11 +61,11 @@ struct BenchFreeScaleCommand: ParsableCommand {
                                      options: UNet3DForwardOptions(spatialSelfAttention: strategy))
             }
         }
-        let plain = try forward(nil)
-        print(String(format: "UNet forward, plain attention:        %8.2f s", plain))
-        let fused = try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
-        print(String(format: "UNet forward, scale fusion:           %8.2f s   ×%.3f of plain", fused, fused / plain))
-        if !skipFast {
+        let plain = stepOnly ? 0 : try forward(nil)
+        if !stepOnly { print(String(format: "UNet forward, plain attention:        %8.2f s", plain)) }
+        let fused = stepOnly ? 0 : try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
+        if !stepOnly { print(String(format: "UNet forward, scale fusion:           %8.2f s   ×%.3f of plain", fused, fused / plain)) }
+        if !skipFast && !stepOnly {
             var fs = stage.fusion; fs.fast = true
             let fast = try forward(ScaleFusionStrategy(settings: fs, seed: 1, stage: 1))
             print(String(format: "UNet forward, scale fusion --fast:    %8.2f s   ×%.3f of plain", fast, fast / plain))

@@ -13,7 +13,9 @@
 #ifndef FSBF16_MR
 #define FSBF16_MR 8
 #endif
+#ifndef FSBF16_NR
 #define FSBF16_NR 32
+#endif
 
 #ifdef __cplusplus
 extern "C" {
