@@ -33,7 +33,7 @@ final class BF16Tests: XCTestCase {
         var rng = SeededRandom(11)
         for disabled in [false, true] {
             BF16Support.forceDisabled = disabled
-            for (m, n, k) in [(1, 1, 1), (7, 33, 5), (37, 70, 129), (130, 70, 240), (40, 530, 100)] {
+            for (m, n, k) in [(1, 1, 1), (7, 33, 5), (37, 70, 129), (130, 70, 240), (40, 530, 100), (9, 40, 2100)] {
                 let a = rng.tensor([m, k]), b = rng.tensor([k, n]), c0 = rng.tensor([m, n])
                 let at = a.permuted([1, 0]), bt = b.permuted([1, 0])
                 let pa = a.data.withUnsafeBufferPointer { BF16Panels(role: .rowsOfC, outer: m, k: k, rowMajor: $0.baseAddress!, ld: k) }
