@@ -18,10 +18,15 @@ struct BenchVAECommand: ParsableCommand {
     @Flag(help: "Decode only.")
     var skipEncode = false
 
+    @Flag(help: "Report process CPU time instead of wall time (on a busy machine).")
+    var cpuTime = false
+
     @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     func run() throws {
         let precision = try compute.apply(toStdout: true)
+        Benchmark.measureCPUTime = cpuTime
+        if cpuTime { print("times below are process CPU seconds (all threads)") }
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         let sizes: [(Int, Int)] = try res.split(separator: ",").map { s in
             let p = s.lowercased().split(separator: "x").compactMap { Int($0) }
