@@ -19,7 +19,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev", "pkg-config"])]),
         .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat libavcodec libswscale libavutil",
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
-        .target(name: "FSTensor", dependencies: ["CBLAS"], swiftSettings: optimizedInDebug),
+        // bf16 GEMM kernels (AVX512-BF16 behind runtime dispatch; the rest compiles for baseline x86-64).
+        .target(name: "CBF16Kernels", cSettings: [.unsafeFlags(["-O3"])]),
+        // Element-wise kernels compiled for baseline, AVX2 and AVX-512, chosen at run time.
+        .target(name: "CVectorMath", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "FSTensor", dependencies: ["CBLAS", "CBF16Kernels", "CVectorMath"], swiftSettings: optimizedInDebug),
         .target(name: "FSCheckpoint", dependencies: ["FSTensor"],
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSModels", dependencies: ["FSTensor", "FSCheckpoint"],

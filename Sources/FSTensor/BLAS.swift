@@ -31,6 +31,12 @@ public enum BLAS {
         return try body()
     }
 
+    /// True outside `withSingleThread` regions: a large GEMM issued now may be split over the cores.
+    static var maySplit: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return singleThreadDepth == 0
+    }
+
     /// Multiply-adds below which a GEMM is not split.
     static let splitThreshold = 1 << 21
 

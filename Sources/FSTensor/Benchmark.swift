@@ -54,6 +54,40 @@ public enum Benchmark {
         return 2 * Double(size) * Double(size) * Double(size) / t / 1e9
     }
 
+    /// Raw bf16 GEMM rate (GFLOP/s) on a size³ product (A pre-packed in bf16 as a weight is, B fp32 converted
+    /// per block, fp32 C) split over `ParallelFor.threadCount` cores like every fsvideo GEMM: best of `repeats`.
+    public static func bf16GEMMGFLOPS(size: Int = 2048, repeats: Int = 3) -> Double {
+        let a = randomTensor([size, size], seed: 1), b = randomTensor([size, size], seed: 2)
+        let pa = a.data.withUnsafeBufferPointer { BF16Panels(role: .rowsOfC, outer: size, k: size, rowMajor: $0.baseAddress!, ld: size) }
+        var c = [Float](repeating: 0, count: size * size)
+        let t = bestSeconds(repeats: repeats) {
+            b.data.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    BF16GEMM.gemm(m: size, n: size, k: size, a: .packed(pa), b: .fp32(pb.baseAddress!, ld: size, transposed: false),
+                                  c: pc.baseAddress!, ldc: size)
+                }
+            }
+        }
+        return 2 * Double(size) * Double(size) * Double(size) / t / 1e9
+    }
+
+    /// fsvideo's own sgemm (`BLAS.sgemm`, split over the cores) on a size³ product: best of `repeats`.
+    public static func splitSgemmGFLOPS(size: Int = 2048, repeats: Int = 3) -> Double {
+        let a = randomTensor([size, size], seed: 1), b = randomTensor([size, size], seed: 2)
+        var c = [Float](repeating: 0, count: size * size)
+        let t = bestSeconds(repeats: repeats) {
+            a.data.withUnsafeBufferPointer { pa in
+                b.data.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(transA: false, transB: false, m: size, n: size, k: size, a: pa.baseAddress!, lda: size,
+                                   b: pb.baseAddress!, ldb: size, c: pc.baseAddress!, ldc: size)
+                    }
+                }
+            }
+        }
+        return 2 * Double(size) * Double(size) * Double(size) / t / 1e9
+    }
+
     /// A tensor of seeded pseudo-random values in [−scale, scale) (fast, for benchmark inputs).
     public static func randomTensor(_ shape: [Int], seed: UInt64 = 1, scale: Float = 1) -> Tensor {
         var s = seed &* 0x9E3779B97F4A7C15 | 1

@@ -14,12 +14,23 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, 
 }
 
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) -> Tensor {
-    precondition(x.rank == 4 && weight.rank == 4 && x.shape[1] == weight.shape[1],
+    conv2d(x, weight: ConvWeight(weight, precision: .fp32), bias: bias, stride: stride, padding: padding, dilation: dilation)
+}
+
+/// The same with a weight held in its compute precision (bf16: the im2col columns are converted to bf16 per
+/// GEMM block, fp32 accumulation and output).
+public func conv2d(_ x: Tensor, weight: ConvWeight, bias: Tensor?, stride: Int = 1, padding: Int = 0, dilation: Int = 1) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding), dilation: (dilation, dilation))
+}
+
+public func conv2d(_ x: Tensor, weight: ConvWeight, bias: Tensor?, stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)) -> Tensor {
+    precondition(x.rank == 4 && weight.shape.count == 4 && x.shape[1] == weight.shape[1],
                  "conv2d: input \(x.shape) does not match weight \(weight.shape)")
     precondition(stride.0 >= 1 && stride.1 >= 1 && dilation.0 >= 1 && dilation.1 >= 1 && padding.0 >= 0 && padding.1 >= 0,
                  "conv2d: bad stride/padding/dilation")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    let denseWeight = weight.dense?.data ?? []
     let (sh, sw) = stride, (ph, pw) = padding, (dh, dw) = dilation
     let oh = (h + 2 * ph - dh * (kh - 1) - 1) / sh + 1
     let ow = (w + 2 * pw - dw * (kw - 1) - 1) / sw + 1
@@ -37,7 +48,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int
 
     return Tensor(shape: [n, o, oh, ow]) { out in
         x.data.withUnsafeBufferPointer { px in
-            weight.data.withUnsafeBufferPointer { pwt in
+            denseWeight.withUnsafeBufferPointer { pwt in
                 let po = out.baseAddress!
                 let biasData = bias?.data
                 // One work item: GEMM (with im2col unless pointwise) + bias for a tile of output rows.
@@ -48,8 +59,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int
                     let src = px.baseAddress! + img * c * h * w
                     let dst = po + img * o * plane + oy0 * ow
                     if pointwise {
-                        BLAS.sgemm(transA: false, transB: false, m: o, n: cols, k: c,
-                                   a: pwt.baseAddress!, lda: c, b: src + oy0 * ow, ldb: h * w, c: dst, ldc: plane)
+                        weight.multiply(n: cols, b: src + oy0 * ow, ldb: h * w, c: dst, ldc: plane, densePointer: pwt.baseAddress)
                     } else {
                         let col = scratch!
                         let fill: (Range<Int>) -> Void = { rows in
@@ -61,8 +71,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: (Int, Int
                         // straight into the output with ldc = H'·W' (often a multiple of 4 KB) thrashes
                         // cache sets.
                         let ctile = col + kk * rowsPerTile * ow
-                        BLAS.sgemm(transA: false, transB: false, m: o, n: cols, k: kk,
-                                   a: pwt.baseAddress!, lda: kk, b: col, ldb: cols, c: ctile, ldc: cols)
+                        weight.multiply(n: cols, b: col, ldb: cols, c: ctile, ldc: cols, densePointer: pwt.baseAddress)
                         for oc in 0..<o {
                             let b = biasData?[oc] ?? 0
                             let s = ctile + oc * cols, d = dst + oc * plane

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 // Elementwise arithmetic, activations and per-axis bias/scale. All parallel over flat ranges.
@@ -94,12 +95,27 @@ func vectorisedOp(_ a: Tensor, _ f: @escaping (FloatV) -> FloatV) -> Tensor {
     }
 }
 
+/// The same through a C kernel of the selected `ElementwiseISA` level (> 0).
+func dispatchedOp(_ a: Tensor, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> Tensor {
+    Tensor(shape: a.shape) { out in
+        a.data.withUnsafeBufferPointer { pa in
+            ParallelFor.run(a.count, minChunk: elementwiseChunk) { r in
+                kernel(pa.baseAddress! + r.lowerBound, out.baseAddress! + r.lowerBound, r.count)
+            }
+        }
+    }
+}
+
 /// SiLU: x·σ(x) = x / (1 + e^(−x)) (vectorised exp).
-public func silu(_ x: Tensor) -> Tensor { vectorisedOp(x) { v in v / (1 + fastExp(-v)) } }
+public func silu(_ x: Tensor) -> Tensor {
+    if fsvm_level() > 0 { return dispatchedOp(x) { fsvm_silu($0, $1, $2) } }
+    return vectorisedOp(x) { v in v / (1 + fastExp(-v)) }
+}
 
 /// GELU, erf form (torch default): x·½·(1 + erf(x/√2)) (vectorised erf, a few ulp).
 public func gelu(_ x: Tensor) -> Tensor {
-    vectorisedOp(x) { v in 0.5 * v * (1 + fastErf(v * 0.70710678118654752)) }
+    if fsvm_level() > 0 { return dispatchedOp(x) { fsvm_gelu($0, $1, $2) } }
+    return vectorisedOp(x) { v in 0.5 * v * (1 + fastErf(v * 0.70710678118654752)) }
 }
 
 /// Constant padding of the last two axes of x [..., H, W].
@@ -135,9 +151,14 @@ public func pad2d(_ x: Tensor, left: Int, right: Int, top: Int, bottom: Int, val
 public func geglu(_ h: Tensor, inner: Int) -> Tensor {
     precondition(h.rank == 2 && h.shape[1] == 2 * inner, "geglu: \(h.shape) is not [rows, 2·\(inner)]")
     let rows = h.shape[0]
+    let level = fsvm_level()
     return Tensor(shape: [rows, inner]) { dst in
         h.data.withUnsafeBufferPointer { src in
             ParallelFor.run(rows, minChunk: Swift.max(1, elementwiseChunk / Swift.max(inner, 1))) { range in
+                if level > 0 {
+                    for r in range { fsvm_geglu_row(src.baseAddress! + r * 2 * inner, dst.baseAddress! + r * inner, inner) }
+                    return
+                }
                 for r in range {
                     let s = UnsafeRawPointer(src.baseAddress! + r * 2 * inner)
                     let d = UnsafeMutableRawPointer(dst.baseAddress! + r * inner)

@@ -1,7 +1,23 @@
 // Vectorised exp for softmax-style loops (Cephes-style: 2ⁿ·p(r), |rel. error| ≲ 2 ulp over the
 // clamped range). Written with SIMD types and bit tricks only, so it vectorises on baseline x86-64.
 
+import CVectorMath
+
 typealias FloatV = SIMD16<Float>
+
+/// Which build of the hot element-wise kernels runs (SiLU, GELU, GEGLU, softmax/attention exp and max,
+/// norm statistics): 0 = this Swift code (baseline x86-64: a 16-lane exp is four SSE passes), 1 = the
+/// AVX2+FMA build, 2 = the AVX-512 build of the same algorithm (Sources/CVectorMath), chosen by cpuid.
+public enum ElementwiseISA {
+    /// The best level this CPU supports.
+    public static var best: Int { Int(fsvm_best_level()) }
+    /// The level in use; setting it (tests) clamps to `best`, −1 restores the best.
+    public static var level: Int {
+        get { Int(fsvm_level()) }
+        set { fsvm_set_level(Int32(newValue)) }
+    }
+    public static var name: String { ["baseline (Swift SIMD)", "avx2+fma", "avx-512"][level] }
+}
 
 @inline(__always)
 func fastExp(_ xIn: FloatV) -> FloatV {
@@ -30,6 +46,7 @@ func fastExp(_ xIn: FloatV) -> FloatV {
 /// In place: row[j] = exp(row[j] − shift) for j < n; returns the sum of the results.
 @inline(__always)
 func expShiftSum(_ row: UnsafeMutablePointer<Float>, _ n: Int, shift: Float) -> Float {
+    if fsvm_level() > 0 { return fsvm_exp_shift_sum(row, n, shift) }
     let raw = UnsafeMutableRawPointer(row)
     var acc = FloatV.zero
     var j = 0
@@ -53,6 +70,7 @@ func expShiftSum(_ row: UnsafeMutablePointer<Float>, _ n: Int, shift: Float) -> 
 /// Maximum of row[0..<n] (−∞ for n = 0).
 @inline(__always)
 func rowMaximum(_ row: UnsafePointer<Float>, _ n: Int) -> Float {
+    if fsvm_level() > 0 { return fsvm_row_max(row, n) }
     let raw = UnsafeRawPointer(row)
     var acc = FloatV(repeating: -.infinity)
     var j = 0

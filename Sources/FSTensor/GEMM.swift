@@ -44,6 +44,35 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     }
 }
 
+/// x [..., in] · weightᵀ + bias [out] → [..., out], in the weight's precision (bf16: x converted to bf16 per
+/// block, fp32 accumulation and output).
+public func linear(_ x: Tensor, weight: LinearWeight, bias: Tensor?) -> Tensor {
+    guard let panels = weight.panels else { return linear(x, weight: weight.dense!, bias: bias) }
+    let (outF, inF) = (weight.outFeatures, weight.inFeatures)
+    precondition(x.rank >= 1 && x.shape[x.rank - 1] == inF, "linear: input \(x.shape) does not match weight [\(outF), \(inF)]")
+    if let bias { precondition(bias.count == outF, "linear: bias \(bias.shape) for \(outF) outputs") }
+    let rows = x.count / Swift.max(inF, 1)
+    var outShape = x.shape; outShape[outShape.count - 1] = outF
+    return Tensor(shape: outShape) { out in
+        let po = out.baseAddress!
+        if let bias { fillRows(po, rows: rows, with: bias) }
+        x.data.withUnsafeBufferPointer { px in
+            BF16GEMM.gemm(m: rows, n: outF, k: inF, a: .fp32(px.baseAddress!, ld: inF, transposed: false),
+                          b: .packed(panels), beta: bias == nil ? 0 : 1, c: po, ldc: outF)
+        }
+    }
+}
+
+/// Every row of `po` ([rows, bias.count]) set to `bias`.
+func fillRows(_ po: UnsafeMutablePointer<Float>, rows: Int, with bias: Tensor) {
+    let outF = bias.count
+    bias.data.withUnsafeBufferPointer { pb in
+        ParallelFor.run(rows, minChunk: Swift.max(1, 16384 / Swift.max(outF, 1))) { r in
+            for i in r { (po + i * outF).update(from: pb.baseAddress!, count: outF) }
+        }
+    }
+}
+
 /// x [..., in] · weightᵀ ([out, in]) + bias [out] → [..., out].
 public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     precondition(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[1],

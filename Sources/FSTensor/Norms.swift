@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 // GroupNorm, LayerNorm, softmax. Statistics: two passes (mean, then Σ(x−mean)²), SIMD partial sums
@@ -6,6 +7,7 @@ import Foundation
 /// Sum of `n` floats: SIMD16 partial sums over blocks of 4096, accumulated in Double.
 @inline(__always)
 func blockSum(_ p: UnsafePointer<Float>, _ n: Int, minus mean: Float? = nil, squared: Bool = false) -> Double {
+    if fsvm_level() > 0 { return fsvm_block_sum(p, n, mean ?? 0, squared ? 1 : 0) }
     var total = 0.0
     var i = 0
     let m = SIMD16<Float>(repeating: mean ?? 0)

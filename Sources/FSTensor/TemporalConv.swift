@@ -4,7 +4,12 @@
 
 /// x [N,C,T,H,W], weight [O,C,k,1,1] (Conv3d with kernel (k,1,1), padding (padding,0,0)) → [N,O,T',H,W].
 public func temporalConv(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
-    precondition(x.rank == 5 && weight.rank == 5 && weight.shape[1] == x.shape[1]
+    temporalConv(x, weight: TemporalConvWeight(weight, precision: .fp32), bias: bias, padding: padding)
+}
+
+/// The same with a weight held in its compute precision (bf16: input frames converted per GEMM block).
+public func temporalConv(_ x: Tensor, weight: TemporalConvWeight, bias: Tensor?, padding: Int) -> Tensor {
+    precondition(x.rank == 5 && weight.shape.count == 5 && weight.shape[1] == x.shape[1]
                  && weight.shape[3] == 1 && weight.shape[4] == 1 && padding >= 0,
                  "temporalConv: input \(x.shape) does not match weight \(weight.shape)")
     let (n, c, t, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3], x.shape[4])
@@ -13,9 +18,8 @@ public func temporalConv(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: In
     precondition(tOut > 0, "temporalConv: kernel \(k) longer than padded frame count \(t)")
     if let bias { precondition(bias.count == o, "temporalConv: bias \(bias.shape) for \(o) outputs") }
     let hw = h * w
-    // Repack weight [O,C,k] → [k][O][C] so each tap is a plain row-major matrix.
-    var taps = [Float](repeating: 0, count: k * o * c)
-    for oc in 0..<o { for ic in 0..<c { for j in 0..<k { taps[(j * o + oc) * c + ic] = weight.data[(oc * c + ic) * k + j] } } }
+    // Taps are plain row-major matrices [k][O][C] (repacked once when the weight was made).
+    let taps = weight.denseTaps ?? []
     let items = n * tOut
     return Tensor(shape: [n, o, tOut, h, w]) { out in
         x.data.withUnsafeBufferPointer { px in
@@ -30,10 +34,15 @@ public func temporalConv(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: In
                     for j in 0..<k {
                         let ti = to + j - padding
                         if ti < 0 || ti >= t { continue }
-                        BLAS.sgemm(transA: false, transB: false, m: o, n: hw, k: c,
-                                   a: pt.baseAddress! + j * o * c, lda: c,
-                                   b: px.baseAddress! + (b * c * t + ti) * hw, ldb: t * hw,
-                                   beta: 1, c: dst, ldc: ldc)
+                        let frame = px.baseAddress! + (b * c * t + ti) * hw
+                        if let panels = weight.panelTaps?[j] {
+                            BF16GEMM.gemm(m: o, n: hw, k: c, a: .packed(panels), b: .fp32(frame, ld: t * hw, transposed: false),
+                                          beta: 1, c: dst, ldc: ldc)
+                        } else {
+                            BLAS.sgemm(transA: false, transB: false, m: o, n: hw, k: c,
+                                       a: pt.baseAddress! + j * o * c, lda: c, b: frame, ldb: t * hw,
+                                       beta: 1, c: dst, ldc: ldc)
+                        }
                     }
                 }
                 if items >= ParallelFor.threadCount && ParallelFor.threadCount > 1 {

@@ -6,6 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks (build with -c release). Each prints its baseline from the same run.",
         subcommands: [BenchOpsCommand.self, BenchFreeScaleCommand.self, BenchFreeScaleToyCommand.self, BenchUpscaleToyCommand.self, BenchEvalCommand.self,
-                      BenchUNetCommand.self, BenchVideoCommand.self, BenchTextCommand.self, BenchVAECommand.self]
+                      BenchUNetCommand.self, BenchVideoCommand.self, BenchTextCommand.self, BenchVAECommand.self,
+                      BenchPrecisionToyCommand.self]
     )
 }

@@ -19,17 +19,21 @@ struct BenchFreeScaleCommand: ParsableCommand {
     var repeats: Int = 1
     @Flag(help: "Skip the guided FreeScale step (batch 2).") var skipStep = false
     @Flag(help: "Skip fast mode.") var skipFast = false
+    @Flag(help: "Only the guided FreeScale step (its time and peak RSS), no single forwards.") var stepOnly = false
     @Flag(help: "Only one level-0 self-attention (--channels, --heads) instead of whole UNet forwards.")
     var attentionOnly = false
     @Option(help: "Channels of the --attention-only self-attention (vc2-512 level 0: 320; toy: 32).") var channels: Int = 320
     @Option(help: "Heads of the --attention-only self-attention (vc2-512: 5; toy: 2).") var heads: Int = 5
 
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
+
     func run() throws {
+        let precision = try compute.apply(toStdout: true)
         let toy = preset.lowercased() == "toy"
         guard toy || (try? UNet3DConfig.preset(preset)) != nil else {
             throw FSError("--preset: unknown UNet preset '\(preset)' (known: vc2-512, toy)")
         }
-        let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil) : nil
+        let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil, precision: precision) : nil
         let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
         let size = try FrameSize(parsing: res, flag: "--res")
         let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }
@@ -40,7 +44,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
         if attentionOnly { return try attentionBench(size: size, baseSize: baseSize) }
-        let unet = try loaded?.model.unet ?? UNet3D(config: config, source: SyntheticWeights(seed: 1))
+        let unet = try loaded?.model.unet ?? UNet3D(config: config, source: SyntheticWeights(seed: 1), precision: precision)
         let afterWeights = MemoryStats.currentRSSBytes()
         print("weights resident: \(MemoryStats.format(bytes: afterWeights))")
         let (lh, lw) = (size.height / 8, size.width / 8)
@@ -57,11 +61,11 @@ struct BenchFreeScaleCommand: ParsableCommand {
                                      options: UNet3DForwardOptions(spatialSelfAttention: strategy))
             }
         }
-        let plain = try forward(nil)
-        print(String(format: "UNet forward, plain attention:        %8.2f s", plain))
-        let fused = try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
-        print(String(format: "UNet forward, scale fusion:           %8.2f s   ×%.3f of plain", fused, fused / plain))
-        if !skipFast {
+        let plain = stepOnly ? 0 : try forward(nil)
+        if !stepOnly { print(String(format: "UNet forward, plain attention:        %8.2f s", plain)) }
+        let fused = stepOnly ? 0 : try forward(ScaleFusionStrategy(settings: stage.fusion, seed: 1, stage: 1))
+        if !stepOnly { print(String(format: "UNet forward, scale fusion:           %8.2f s   ×%.3f of plain", fused, fused / plain)) }
+        if !skipFast && !stepOnly {
             var fs = stage.fusion; fs.fast = true
             let fast = try forward(ScaleFusionStrategy(settings: fs, seed: 1, stage: 1))
             print(String(format: "UNet forward, scale fusion --fast:    %8.2f s   ×%.3f of plain", fast, fast / plain))

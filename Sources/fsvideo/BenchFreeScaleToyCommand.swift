@@ -36,8 +36,11 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
+
     func run() throws {
-        let loaded = try ModelFiles.load(ckpt: nil, config: nil)
+        let precision = try compute.apply(toStdout: true)
+        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
         guard freescale.method.lowercased() == "freescale", freescale.detailMask == nil, !freescale.keepStages else {

@@ -16,7 +16,7 @@ struct BenchOpsCommand: ParsableCommand {
     @Option(help: "Timed runs per case (the best is reported).")
     var repeats: Int = 2
 
-    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, activations, attention (comma-separated).")
+    @Option(help: "Run only the cases whose group matches: gemm, conv, temporal, groupnorm, activations, attention, bf16 (raw bf16 GEMM vs sgemm) (comma-separated).")
     var only: String?
 
     @Flag(help: "Measure process CPU time instead of wall time (for single-thread runs on a busy machine).")
@@ -24,6 +24,9 @@ struct BenchOpsCommand: ParsableCommand {
 
     @Flag(help: "Skip the largest cases (80x128 conv, N = 10240 attention).")
     var quick = false
+
+    @Option(help: "Precision of the GEMM, conv, temporal and attention cases: fp32, bf16 or auto.")
+    var precision: PrecisionChoice = .fp32
 
     func run() throws {
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
@@ -40,16 +43,26 @@ struct BenchOpsCommand: ParsableCommand {
             }
         }
         report("raw cblas_sgemm 2048³ (baseline)", seconds: 2 * pow(2048, 3) / baseline / 1e9, flops: 2 * pow(2048, 3))
-
         let groups = only.map { Set($0.split(separator: ",").map { $0.lowercased() }) }
         func wanted(_ g: String) -> Bool { groups?.contains(g) ?? true }
+        let p = precision.resolved()
+        print("precision of the cases: \(p.rawValue) (bf16 kernel: \(BF16Support.description))")
+        if groups?.contains("bf16") ?? (p == .bf16) {
+            let split = Benchmark.splitSgemmGFLOPS(size: 2048, repeats: 3)
+            report("BLAS.sgemm 2048³ (split over the cores)", seconds: 2 * pow(2048, 3) / split / 1e9, flops: 2 * pow(2048, 3))
+            let bf = Benchmark.bf16GEMMGFLOPS(size: 2048, repeats: 3)
+            report("raw bf16 GEMM 2048³ (A packed, fp32 acc)", seconds: 2 * pow(2048, 3) / bf / 1e9, flops: 2 * pow(2048, 3),
+                   extra: String(format: "%.2f× sgemm", bf / baseline))
+        }
+
 
         // GEMM through the tensor API: a UNet feed-forward projection (16 frames × 2560 tokens, 320 → 1280).
         if wanted("gemm") {
             let x = Benchmark.randomTensor([16 * 2560, 320], seed: 1)
             let w = Benchmark.randomTensor([1280, 320], seed: 2, scale: 0.05)
             let b = Benchmark.randomTensor([1280], seed: 3)
-            let t = Benchmark.bestSeconds(repeats: repeats) { _ = linear(x, weight: w, bias: b) }
+            let lw = LinearWeight(w, precision: p)
+            let t = Benchmark.bestSeconds(repeats: repeats) { _ = linear(x, weight: lw, bias: b) }
             report("linear [40960,320]·[320,1280]ᵀ + bias", seconds: t, flops: 2 * 40960 * 320 * 1280)
         }
 
@@ -58,8 +71,9 @@ struct BenchOpsCommand: ParsableCommand {
             let x = Benchmark.randomTensor([16, 320, h, w], seed: 4)
             let wt = Benchmark.randomTensor([320, 320, 3, 3], seed: 5, scale: 0.02)
             let b = Benchmark.randomTensor([320], seed: 6)
+            let cw = ConvWeight(wt, precision: p)
             let t = Benchmark.bestSeconds(repeats: repeats, warmup: h > 40 ? 0 : 1) {
-                _ = conv2d(x, weight: wt, bias: b, stride: 1, padding: 1)
+                _ = conv2d(x, weight: cw, bias: b, stride: 1, padding: 1)
             }
             report("conv2d 3×3 320→320 [16,320,\(h),\(w)]", seconds: t, flops: 2 * 16 * 320 * 320 * 9 * Double(h * w))
         }
@@ -68,7 +82,8 @@ struct BenchOpsCommand: ParsableCommand {
         if wanted("temporal") {
             let x = Benchmark.randomTensor([1, 320, 16, 40, 64], seed: 7)
             let wt = Benchmark.randomTensor([320, 320, 3, 1, 1], seed: 8, scale: 0.02)
-            let t = Benchmark.bestSeconds(repeats: repeats) { _ = temporalConv(x, weight: wt, bias: nil, padding: 1) }
+            let tw = TemporalConvWeight(wt, precision: p)
+            let t = Benchmark.bestSeconds(repeats: repeats) { _ = temporalConv(x, weight: tw, bias: nil, padding: 1) }
             report("temporalConv k=3 320→320 [1,320,16,40,64]", seconds: t, flops: 2 * 320 * 320 * 3 * 16 * 2560)
         }
 
@@ -99,7 +114,7 @@ struct BenchOpsCommand: ParsableCommand {
             MemoryStats.resetPeakRSS()
             let before = MemoryStats.currentRSSBytes() ?? 0
             let t = Benchmark.bestSeconds(repeats: repeats, warmup: n > 4096 ? 0 : 1) {
-                _ = multiHeadAttention(q: q, k: k, v: v, heads: 5)
+                _ = multiHeadAttention(q: q, k: k, v: v, heads: 5, precision: p)
             }
             let extra = "peak RSS +" + MemoryStats.format(bytes: (MemoryStats.peakRSSBytes() ?? before) - before)
             report("attention N=\(n) d=64 h=5", seconds: t, flops: 4 * Double(n) * Double(n) * 64 * 5, extra: extra)

@@ -15,14 +15,17 @@ struct BenchTextCommand: ParsableCommand {
     @Option(help: "Timed runs (the best is reported).")
     var repeats: Int = 3
 
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
+
     func run() throws {
+        let precision = try compute.apply(toStdout: true)
         guard prompts >= 1, repeats >= 1 else { throw FSError("--prompts and --repeats must be at least 1") }
         print("fsvideo bench text — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = OpenCLIPTextConfig.vitH14
         var encoder: OpenCLIPTextEncoder!
-        let build = try Benchmark.seconds { encoder = try OpenCLIPTextEncoder(config: config, source: SyntheticWeights(seed: 7)) }
+        let build = try Benchmark.seconds { encoder = try OpenCLIPTextEncoder(config: config, source: SyntheticWeights(seed: 7), precision: precision) }
         print(String(format: "build ViT-H-14 text tower (synthetic weights): %.2f s, RSS %@", build,
                      MemoryStats.format(bytes: MemoryStats.currentRSSBytes())))
         let texts = (0..<prompts).map { $0 == 1 ? "" : "A tiger walks in the forest, photorealistic, 4k, high definition \($0)" }

@@ -18,8 +18,10 @@ struct BenchUNetCommand: ParsableCommand {
     @Option(help: "Weight seed.") var seed: UInt64 = 1
     @Flag(help: "Time one SpatialTransformer of level 0 (model_channels wide) instead of the whole UNet.")
     var spatialTransformer = false
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     func run() throws {
+        let precision = try compute.apply(toStdout: true)
         let config = try UNet3DConfig.preset(preset)
         let parts = res.lowercased().split(separator: "x").compactMap { Int($0) }
         guard parts.count == 2, parts[0] > 0, parts[1] > 0, parts[0] % 8 == 0, parts[1] % 8 == 0 else {
@@ -70,7 +72,7 @@ struct BenchUNetCommand: ParsableCommand {
         }
 
         let t0 = Date()
-        let model = try UNet3D(config: config, source: SyntheticWeights(seed: seed))
+        let model = try UNet3D(config: config, source: SyntheticWeights(seed: seed), precision: precision)
         let buildSeconds = Date().timeIntervalSince(t0)
         let weightsRSS = MemoryStats.currentRSSBytes()
         print(String(format: "synthetic weights built in %.1f s; RSS %@", buildSeconds, MemoryStats.format(bytes: weightsRSS)))

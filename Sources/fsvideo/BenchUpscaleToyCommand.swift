@@ -23,8 +23,11 @@ struct BenchUpscaleToyCommand: ParsableCommand {
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
+
     func run() throws {
-        let loaded = try ModelFiles.load(ckpt: nil, config: nil)
+        let precision = try compute.apply(toStdout: true)
+        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
         let target = try FrameSize(parsing: res, flag: "--res")
         // (name, restart step, α): more restart steps and a smaller α keep more of the input.

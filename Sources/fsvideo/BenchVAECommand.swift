@@ -18,7 +18,15 @@ struct BenchVAECommand: ParsableCommand {
     @Flag(help: "Decode only.")
     var skipEncode = false
 
+    @Flag(help: "Report process CPU time instead of wall time (on a busy machine).")
+    var cpuTime = false
+
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
+
     func run() throws {
+        let precision = try compute.apply(toStdout: true)
+        Benchmark.measureCPUTime = cpuTime
+        if cpuTime { print("times below are process CPU seconds (all threads)") }
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         let sizes: [(Int, Int)] = try res.split(separator: ",").map { s in
             let p = s.lowercased().split(separator: "x").compactMap { Int($0) }
@@ -31,7 +39,7 @@ struct BenchVAECommand: ParsableCommand {
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = AutoencoderKLConfig.vc2
-        let vae = try AutoencoderKL(config: config, source: SyntheticWeights(seed: 11))
+        let vae = try AutoencoderKL(config: config, source: SyntheticWeights(seed: 11), precision: precision)
         let canReset = MemoryStats.resetPeakRSS()
         print("VAE built (synthetic weights), RSS \(MemoryStats.format(bytes: MemoryStats.currentRSSBytes()))"
               + (canReset ? "" : " — peak RSS cannot be reset here: peaks count from process start"))

@@ -36,7 +36,7 @@ struct GenerateCommand: ParsableCommand {
     var eta: Double = 1.0
     @Option(help: "fps conditioning value (default: the model's; 28 for VideoCrafter2, 8 for the toy model).")
     var fps: Int?
-    @Option(help: "Seed of the noise generator (Philox-4x32; same seed ⇒ same video on any machine); -1: random, printed and recorded. In a batch, the base seed every video's seed is derived from.")
+    @Option(help: "Seed of the noise generator (Philox-4x32; same seed and --precision ⇒ same video on any machine); -1: random, printed and recorded. In a batch, the base seed every video's seed is derived from.")
     var seed: SeedChoice = .fixed(123)
     @Option(name: .customLong("negative-prompt"), help: "Prompt for the unconditional branch (default: empty).")
     var negativePrompt: String = ""
@@ -62,6 +62,8 @@ struct GenerateCommand: ParsableCommand {
     var compare: String?
     @OptionGroup(title: "Batches")
     var batchOptions: BatchOptions
+    @OptionGroup(title: "Compute")
+    var compute: ComputeOptions
 
     /// Every numeric flag within range, before any file is opened.
     func checkFlags() throws {
@@ -74,6 +76,7 @@ struct GenerateCommand: ParsableCommand {
         try freescale.checkFlags(steps: steps)
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
         try batchOptions.checkFlags()
+        try FlagCheck.int(compute.threads, "--threads", 1...4096)
     }
 
     func run() throws {
@@ -176,7 +179,7 @@ struct GenerateCommand: ParsableCommand {
     private func build(_ opened: OpenedModel, quiet: Bool) throws -> LoadedModel {
         let bar = ProgressBar("loading model", total: 1, quiet: quiet)
         defer { bar.finish() }
-        return try opened.build()
+        return try opened.build(precision: try compute.apply())
     }
 
     /// One prompt → video.mp4, contact_sheet.png, run.json (and frames/, stages) in `output`; returns a summary.

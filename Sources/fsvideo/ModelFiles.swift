@@ -10,6 +10,8 @@ struct LoadedModel {
     let weightsPath: String
     /// Where the config came from (for run.json and the summary).
     let configOrigin: String
+    /// What the model's GEMM-shaped layers compute in.
+    var precision: Precision = .fp32
 }
 
 enum ModelFiles {
@@ -44,8 +46,8 @@ enum ModelFiles {
         return OpenedModel(stateDict: sd, config: cfg, weightsPath: path, configOrigin: origin)
     }
 
-    static func load(ckpt: String?, config: String?) throws -> LoadedModel {
-        try open(ckpt: ckpt, config: config).build()
+    static func load(ckpt: String?, config: String?, precision: Precision = .fp32) throws -> LoadedModel {
+        try open(ckpt: ckpt, config: config).build(precision: precision)
     }
 }
 
@@ -56,15 +58,17 @@ struct OpenedModel {
     let weightsPath: String
     let configOrigin: String
 
-    /// Bytes the weights take once built (held as Float32): the UNet, VAE and text tower's tensors.
+    /// Bytes the weights take once built as Float32: the UNet, VAE and text tower's tensors (with
+    /// `--precision bf16` the GEMM-shaped weights take half: this is an upper bound either way).
     var weightBytes: Double {
         let parts = ["model.diffusion_model.", "first_stage_model.", "cond_stage_model."]
         let used = stateDict.tensors.filter { k, _ in parts.contains { k.hasPrefix($0) } }
         return Double((used.isEmpty ? stateDict.tensors : used).values.reduce(0) { $0 + $1.elementCount }) * 4
     }
 
-    func build() throws -> LoadedModel {
-        LoadedModel(model: try VideoModel.load(stateDict, config: config), weightsPath: weightsPath, configOrigin: configOrigin)
+    func build(precision: Precision = .fp32) throws -> LoadedModel {
+        LoadedModel(model: try VideoModel.load(stateDict, config: config, precision: precision), weightsPath: weightsPath,
+                    configOrigin: configOrigin, precision: precision)
     }
 }
 

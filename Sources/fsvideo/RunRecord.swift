@@ -45,6 +45,8 @@ struct RunRecord {
             "timings_seconds": timing,
             "peak_rss_bytes": MemoryStats.peakRSSBytes() ?? -1,
             "threads": ParallelFor.threadCount,
+            "precision": model.precision.rawValue,
+            "bf16_kernel": BF16Support.description,
         ]
         if let freescale { obj["freescale"] = freescale }
         return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])

@@ -67,7 +67,7 @@ struct UpscaleBatch {
                              quiet: c.quiet, expectedBytes: 0, request: request, record: record)
         let opened = try ModelFiles.open(ckpt: c.ckpt, config: c.config)
         let done = try batch.run(
-            load: { try opened.build() },
+            load: { try opened.build(precision: try c.compute.apply()) },
             sampleTogether: { _, _ in throw FSError("upscale runs one item at a time") },
             generate: { item, loaded, output, _ in
                 try c.upscale(inputs[item.promptIndex], seed: item.seed, outPath: nil, loaded: loaded, into: output)

@@ -37,6 +37,7 @@ struct UpscaleCommand: ParsableCommand {
     var editPrompt: String?
     @OptionGroup(title: "FreeScale") var freescale: FreeScaleOptions
     @OptionGroup(title: "Batches") var batchOptions: BatchOptions
+    @OptionGroup(title: "Compute") var compute: ComputeOptions
 
     func run() throws {
         let inputs = try UpscaleBatch.expand(input)
@@ -56,6 +57,7 @@ struct UpscaleCommand: ParsableCommand {
         try FlagCheck.int(steps, "--steps", 1...FlagCheck.maxSteps)
         try FlagCheck.double(cfg, "--cfg", -1000...1000)
         try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
+        try FlagCheck.int(compute.threads, "--threads", 1...4096)
         try freescale.checkFlags(steps: steps)
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
         PromptCheck.warn(prompt)
@@ -96,7 +98,7 @@ struct UpscaleCommand: ParsableCommand {
         defer { if item == nil { output.discard() } }
         let all = try VideoReader.read(input)
         guard all.count > startFrame else { throw FSError("\(input): \(all.count) frames, nothing at --start-frame \(startFrame)") }
-        let loaded = try preloaded ?? opened.build()
+        let loaded = try preloaded ?? opened.build(precision: try compute.apply())
         let available = all.count - startFrame
         let indices: [Int]
         if available >= f {

@@ -22,7 +22,7 @@ public enum PipelineParity {
 
     /// Finds the weights the fixture's `model` metadata names: beside the fixture, in
     /// ../../models/toy_shapes/ (the shared layout), or in `extraDirectories`.
-    public static func run(_ f: ParityFixture, extraDirectories: [String] = []) throws -> ParityReport {
+    public static func run(_ f: ParityFixture, extraDirectories: [String] = [], precision: Precision = .fp32) throws -> ParityReport {
         let name = f.metadata["model"] ?? "toy_shapes.safetensors"
         let dir = URL(fileURLWithPath: f.path).deletingLastPathComponent()
         let candidates = [dir.appendingPathComponent(name).path,
@@ -32,7 +32,7 @@ public enum PipelineParity {
             throw FSError("\(f.path): model weights '\(name)' not found (looked in \(candidates.joined(separator: ", ")))")
         }
         let sd = try SafeTensors.read(path: path)
-        let model = try VideoModel.load(sd, config: VideoModel.resolveConfig(for: sd).config)
+        let model = try VideoModel.load(sd, config: VideoModel.resolveConfig(for: sd).config, precision: precision)
         return try run(f, model: model)
     }
 

@@ -33,7 +33,8 @@ public final class VideoModel: @unchecked Sendable {
     }
 
     /// Builds all three parts; a checkpoint lacking a part, or with mismatching keys, is one FSError.
-    public static func load(_ sd: StateDict, config: VideoModelConfig) throws -> VideoModel {
+    /// `precision`: what every part's GEMM-shaped layers compute in (weights converted once here).
+    public static func load(_ sd: StateDict, config: VideoModelConfig, precision: Precision = .fp32) throws -> VideoModel {
         try config.validate()
         let parts: [(String, String)] = [(UNet3D.checkpointPrefix, "UNet"), ("first_stage_model.", "VAE"),
                                          (OpenCLIPTextEncoder.checkpointPrefix, "text encoder")]
@@ -41,12 +42,13 @@ public final class VideoModel: @unchecked Sendable {
         if !lacking.isEmpty {
             throw FSError("\(sd.source): checkpoint lacks the " + lacking.map { "\($0.1) (\($0.0)*)" }.joined(separator: " and "))
         }
-        let unet = try UNet3D(config: config.unet, weights: sd.view(prefix: UNet3D.checkpointPrefix))
-        let vae = try AutoencoderKL(config: config.vae, weights: sd.view(prefix: "first_stage_model."))
+        let unet = try UNet3D(config: config.unet, weights: sd.view(prefix: UNet3D.checkpointPrefix),
+                              precision: precision)
+        let vae = try AutoencoderKL(config: config.vae, weights: sd.view(prefix: "first_stage_model."), precision: precision)
         let tv = sd.view(prefix: OpenCLIPTextEncoder.checkpointPrefix)
         let embedFallback = tv["text_projection"]?.shape.last ?? config.text.width
         let text = try OpenCLIPTextEncoder(config: config.text.openCLIP(embedDim: embedFallback), layer: config.text.layer,
-                                           weights: tv)
+                                           weights: tv, precision: precision)
         return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: .shared)
     }
 }

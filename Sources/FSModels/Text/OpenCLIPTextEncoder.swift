@@ -8,6 +8,7 @@ import FSTensor
 public final class OpenCLIPTextEncoder: @unchecked Sendable {
     public let config: OpenCLIPTextConfig
     public let layer: OpenCLIPLayer
+    public let precision: Precision
     let tokenEmbedding: Tensor      // [vocab, width]
     let positionalEmbedding: Tensor // [context, width]
     let blocks: [ResidualAttentionBlock]
@@ -17,16 +18,18 @@ public final class OpenCLIPTextEncoder: @unchecked Sendable {
 
     struct ResidualAttentionBlock {
         let ln1: LayerNormLayer, ln2: LayerNormLayer
-        let inProjWeight: Tensor     // [3w, w]: rows 0…w−1 q, then k, then v
+        let inProjWeight: LinearWeight     // [3w, w]: rows 0…w−1 q, then k, then v
         let inProjBias: Tensor
         let outProj: LinearLayer
         let fc: LinearLayer, proj: LinearLayer
         let heads: Int
+        let precision: Precision
 
         init(_ w: WeightScope, width: Int, heads: Int, mlp: Int) {
             ln1 = LayerNormLayer(w, "ln_1", channels: width)
             ln2 = LayerNormLayer(w, "ln_2", channels: width)
-            inProjWeight = w("attn.in_proj_weight", [3 * width, width])
+            inProjWeight = w.linearWeight("attn.in_proj_weight", [3 * width, width])
+            precision = w.precision
             inProjBias = w("attn.in_proj_bias", [3 * width])
             outProj = LinearLayer(w, "attn.out_proj", in: width, out: width)
             fc = LinearLayer(w, "mlp.c_fc", in: width, out: mlp)
@@ -37,7 +40,8 @@ public final class OpenCLIPTextEncoder: @unchecked Sendable {
         func callAsFunction(_ x: Tensor) -> Tensor {
             let qkv = linear(ln1(x), weight: inProjWeight, bias: inProjBias).chunked(3, axis: -1)
             // attention runs across the tokens of each prompt (open_clip 2.22 is sequence-first); causal mask.
-            var h = x + outProj(multiHeadAttention(q: qkv[0], k: qkv[1], v: qkv[2], heads: heads, causal: true))
+            var h = x + outProj(multiHeadAttention(q: qkv[0], k: qkv[1], v: qkv[2], heads: heads, causal: true,
+                                                             precision: precision))
             h += proj(gelu(fc(ln2(h))))
             return h
         }
@@ -45,19 +49,23 @@ public final class OpenCLIPTextEncoder: @unchecked Sendable {
 
     /// Builds the encoder over a checkpoint view (`sd.view(prefix: "cond_stage_model.model.")`); every
     /// missing, unexpected or mis-shaped key is reported in one FSError.
-    public convenience init(config: OpenCLIPTextConfig, layer: OpenCLIPLayer = .penultimate, weights: StateDictView) throws {
+    public convenience init(config: OpenCLIPTextConfig, layer: OpenCLIPLayer = .penultimate, weights: StateDictView,
+                            precision: Precision = .fp32) throws {
         let loader = WeightLoader(weights, what: "text encoder (OpenCLIP)")
-        try self.init(config: config, layer: layer, source: loader)
+        try self.init(config: config, layer: layer, source: loader, precision: precision)
         try loader.finish()
     }
 
     /// Builds the encoder from any weight source. `text_projection` and `logit_scale` are bound (they are
     /// part of the checkpoint) but never used.
-    public init(config: OpenCLIPTextConfig, layer: OpenCLIPLayer = .penultimate, source: WeightSource) throws {
+    /// `precision`: what the projections, MLPs and attention products compute in (see `Precision`).
+    public init(config: OpenCLIPTextConfig, layer: OpenCLIPLayer = .penultimate, source: WeightSource,
+                precision: Precision = .fp32) throws {
         try config.validate()
         self.config = config
         self.layer = layer
-        let w = WeightScope(source)
+        self.precision = precision
+        let w = WeightScope(source, precision: precision)
         let t = config.textCfg
         tokenEmbedding = w("token_embedding.weight", [t.vocabSize, t.width])
         positionalEmbedding = w("positional_embedding", [t.contextLength, t.width])

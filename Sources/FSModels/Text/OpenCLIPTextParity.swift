@@ -11,14 +11,15 @@ public enum OpenCLIPTextParity {
         enum CodingKeys: String, CodingKey { case openClipModelCfg = "open_clip_model_cfg" }
     }
 
-    public static func run(_ f: ParityFixture) throws -> ParityReport {
+    public static func run(_ f: ParityFixture, precision: Precision = .fp32) throws -> ParityReport {
         guard let json = f.configJSON else { throw FSError("\(f.path): clip_text fixture has no config") }
         let config: OpenCLIPTextConfig
         do { config = try JSONDecoder().decode(FixtureConfig.self, from: json).openClipModelCfg } catch {
             throw FSError("\(f.path): clip_text config does not decode: \(error)")
         }
         let encoder = try OpenCLIPTextEncoder(config: config, layer: .penultimate,
-                                              weights: f.stateDict.view(prefix: "param/" + OpenCLIPTextEncoder.checkpointPrefix))
+                                              weights: f.stateDict.view(prefix: "param/" + OpenCLIPTextEncoder.checkpointPrefix),
+                                              precision: precision)
         let stored = try f.stored("input/tokens")
         let ids = stored.int64s().map { Int($0) }
         let l = stored.shape.last ?? 0

@@ -6,8 +6,13 @@ import FSTensor
 public final class CrossAttention {
     public let heads: Int
     public let headDim: Int
-    public let toQ: Tensor, toK: Tensor, toV: Tensor
-    public let toOutWeight: Tensor, toOutBias: Tensor
+    public let toQ: LinearWeight, toK: LinearWeight, toV: LinearWeight
+    public let toOut: LinearWeight, toOutBias: Tensor
+    /// Precision of the projections and the attention products (softmax is fp32 either way).
+    public let precision: Precision
+
+    /// `to_out.0.weight` as fp32 values (the bf16-rounded ones in bf16 mode).
+    public var toOutWeight: Tensor { toOut.tensor }
 
     public var innerDim: Int { heads * headDim }
 
@@ -15,10 +20,11 @@ public final class CrossAttention {
         self.heads = heads
         self.headDim = headDim
         let inner = heads * headDim
-        toQ = w("to_q.weight", [inner, queryDim])
-        toK = w("to_k.weight", [inner, contextDim])
-        toV = w("to_v.weight", [inner, contextDim])
-        toOutWeight = w("to_out.0.weight", [queryDim, inner])
+        precision = w.precision
+        toQ = w.linearWeight("to_q.weight", [inner, queryDim])
+        toK = w.linearWeight("to_k.weight", [inner, contextDim])
+        toV = w.linearWeight("to_v.weight", [inner, contextDim])
+        toOut = w.linearWeight("to_out.0.weight", [queryDim, inner])
         toOutBias = w("to_out.0.bias", [queryDim])
     }
 
@@ -36,9 +42,9 @@ public final class CrossAttention {
 
     /// Multi-head softmax attention on projected `q [B, N, h·d]`, `k/v [B, M, h·d]` → `[B, N, h·d]`.
     public func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor {
-        multiHeadAttention(q: q, k: k, v: v, heads: heads, scale: 1 / Float(headDim).squareRoot())
+        multiHeadAttention(q: q, k: k, v: v, heads: heads, scale: 1 / Float(headDim).squareRoot(), precision: precision)
     }
 
     /// `to_out.0`: `[B, N, h·d]` → `[B, N, queryDim]`.
-    public func outputProjection(_ x: Tensor) -> Tensor { linear(x, weight: toOutWeight, bias: toOutBias) }
+    public func outputProjection(_ x: Tensor) -> Tensor { linear(x, weight: toOut, bias: toOutBias) }
 }

@@ -22,8 +22,9 @@ public func timestepEmbedding(_ values: [Double], dim: Int) -> Tensor {
 struct EmbeddingMLP {
     let l0: LinearLayer, l2: LinearLayer
     init(_ w: WeightScope, modelChannels: Int) {
-        l0 = LinearLayer(w, "0", in: modelChannels, out: 4 * modelChannels)
-        l2 = LinearLayer(w, "2", in: 4 * modelChannels, out: 4 * modelChannels)
+        // The timestep embedding stays fp32 in bf16 mode.
+        l0 = LinearLayer(w.with(.fp32), "0", in: modelChannels, out: 4 * modelChannels)
+        l2 = LinearLayer(w.with(.fp32), "2", in: 4 * modelChannels, out: 4 * modelChannels)
     }
     func callAsFunction(_ x: Tensor) -> Tensor { l2(silu(l0(x))) }
 }

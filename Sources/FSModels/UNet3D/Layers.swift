@@ -2,10 +2,10 @@ import FSTensor
 
 /// `nn.Linear` bound by key (`<name>.weight` `[out, in]`, `<name>.bias` `[out]`).
 struct LinearLayer {
-    let weight: Tensor
+    let weight: LinearWeight
     let bias: Tensor?
     init(_ w: WeightScope, _ name: String, in inFeatures: Int, out outFeatures: Int, bias hasBias: Bool = true) {
-        weight = w(name + ".weight", [outFeatures, inFeatures])
+        weight = w.linearWeight(name + ".weight", [outFeatures, inFeatures])
         bias = hasBias ? w(name + ".bias", [outFeatures]) : nil
     }
     func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
@@ -15,7 +15,7 @@ struct LinearLayer {
 /// dilation hook; a dilated 3×3 conv runs with padding = dilation.
 struct Conv2DLayer {
     let name: String
-    let weight: Tensor
+    let weight: ConvWeight
     let bias: Tensor
     let kernel: Int
     let stride: Int
@@ -23,7 +23,7 @@ struct Conv2DLayer {
     init(_ w: WeightScope, _ key: String, name: String, in inC: Int, out outC: Int, kernel: Int,
          stride: Int = 1, padding: Int) {
         self.name = name
-        weight = w(key + ".weight", [outC, inC, kernel, kernel])
+        weight = w.convWeight(key + ".weight", [outC, inC, kernel, kernel])
         bias = w(key + ".bias", [outC])
         self.kernel = kernel; self.stride = stride; self.padding = padding
     }

@@ -6,7 +6,7 @@ import FSTensor
 struct TemporalConvBlock {
     struct Stage {
         let norm: GroupNormLayer
-        let weight: Tensor, bias: Tensor
+        let weight: TemporalConvWeight, bias: Tensor
     }
     let stages: [Stage]
 
@@ -15,7 +15,8 @@ struct TemporalConvBlock {
             let s = w.scope("conv\(k)")
             let convIndex = k == 1 ? "2" : "3"
             return Stage(norm: GroupNormLayer(s, "0", channels: c, eps: 1e-5),
-                         weight: s(convIndex + ".weight", [c, c, 3, 1, 1]), bias: s(convIndex + ".bias", [c]))
+                         weight: TemporalConvWeight(s(convIndex + ".weight", [c, c, 3, 1, 1]), precision: w.precision),
+                         bias: s(convIndex + ".bias", [c]))
         }
     }
 

@@ -7,8 +7,8 @@ import FSTensor
 struct TemporalTransformer {
     let name: String
     let norm: GroupNormLayer
-    let projInW: Tensor, projInB: Tensor
-    let projOutW: Tensor, projOutB: Tensor
+    let projInW: LinearWeight, projInB: Tensor
+    let projOutW: LinearWeight, projOutB: Tensor
     let blocks: [BasicTransformerBlock]
     let channels: Int
     let inner: Int
@@ -21,20 +21,14 @@ struct TemporalTransformer {
         inner = heads * headDim
         norm = GroupNormLayer(w, "norm", channels: channels, eps: 1e-6)
         // Conv1d kernel-1 weights [out, in, 1] hold the same numbers as a Linear [out, in].
-        projInW = TemporalTransformer.asMatrix(w("proj_in.weight", useLinear ? [inner, channels] : [inner, channels, 1]),
-                                               inner, channels)
+        projInW = w.linearWeight("proj_in.weight", useLinear ? [inner, channels] : [inner, channels, 1])
         projInB = w("proj_in.bias", [inner])
-        projOutW = TemporalTransformer.asMatrix(w("proj_out.weight", useLinear ? [channels, inner] : [channels, inner, 1]),
-                                                channels, inner)
+        projOutW = w.linearWeight("proj_out.weight", useLinear ? [channels, inner] : [channels, inner, 1])
         projOutB = w("proj_out.bias", [channels])
         blocks = (0..<depth).map {
             BasicTransformerBlock(w.scope("transformer_blocks.\($0)"), dim: heads * headDim, heads: heads,
                                   headDim: headDim, contextDim: nil)
         }
-    }
-
-    private static func asMatrix(_ t: Tensor, _ rows: Int, _ cols: Int) -> Tensor {
-        t.count == rows * cols ? t.reshaped([rows, cols]) : t   // (shape recorder placeholders stay as they are)
     }
 
     /// `x [(b·t), C, H, W]` → same shape. Observed outputs use lvdm's 5-D layout.

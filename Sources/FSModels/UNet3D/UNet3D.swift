@@ -10,6 +10,7 @@ import FSTensor
 /// (`forwardGuided`). Weights bind by the lvdm keys under `model.diffusion_model.`.
 public final class UNet3D {
     public let config: UNet3DConfig
+    public let precision: Precision
 
     enum Layer {
         case conv(Conv2DLayer)
@@ -40,17 +41,20 @@ public final class UNet3D {
 
     /// Builds the UNet over a checkpoint's state dict (`sd.view(prefix: "model.diffusion_model.")`); every
     /// missing, unexpected or mis-shaped key is reported in one FSError.
-    public convenience init(config: UNet3DConfig, weights: StateDictView) throws {
+    public convenience init(config: UNet3DConfig, weights: StateDictView, precision: Precision = .fp32) throws {
         let loader = WeightLoader(weights, what: "UNet3D")
-        try self.init(config: config, source: loader)
+        try self.init(config: config, source: loader, precision: precision)
         try loader.finish()
     }
 
     /// Builds the UNet from any weight source (checkpoint loader, seeded synthetic weights, shape recorder).
-    public init(config: UNet3DConfig, source: WeightSource) throws {
+    /// `precision`: what the convolutions, linears and attention products compute in (weights stored in it);
+    /// the timestep/fps embeddings, norms and softmax stay fp32.
+    public init(config: UNet3DConfig, source: WeightSource, precision: Precision = .fp32) throws {
         try config.validate()
         self.config = config
-        let w = WeightScope(source)
+        self.precision = precision
+        let w = WeightScope(source, precision: precision)
         let mc = config.modelChannels, embDim = config.timeEmbedDim
         let ctxDim = config.contextDim ?? 0
         var convs = Set<String>()

@@ -7,14 +7,15 @@ import FSTensor
 /// (in forward order, so the first FAIL names the first diverging block) and `output/eps`.
 /// A fixture with `dilated`/`dilation` metadata runs with those convolutions dilated.
 public enum UNet3DParity {
-    public static func run(_ f: ParityFixture) throws -> ParityReport {
-        try run(f, weights: f.params.view(UNet3D.checkpointPrefix), title: "unet3d \(f.path)")
+    /// `precision` bf16 builds the UNet in bf16 (today's tolerances are fp32's: read the errors, not the verdict).
+    public static func run(_ f: ParityFixture, precision: Precision = .fp32) throws -> ParityReport {
+        try run(f, weights: f.params.view(UNet3D.checkpointPrefix), title: "unet3d \(f.path)", precision: precision)
     }
 
     /// Same inputs and comparisons, with the weights taken from another state dict (e.g. a `.ckpt`).
     public static func run(_ f: ParityFixture, weights: StateDictView, title: String,
-                           tolerance: (atol: Double, rtol: Double)? = nil) throws -> ParityReport {
-        let model = try makeModel(f, weights: weights)
+                           tolerance: (atol: Double, rtol: Double)? = nil, precision: Precision = .fp32) throws -> ParityReport {
+        let model = try makeModel(f, weights: weights, precision: precision)
         let (eps, debug) = try forward(model, f, observe: tolerance == nil)
         var report = ParityReport(title: title)
         for (name, t) in debug { try report.check("debug/" + name, got: t, fixture: f) }
@@ -36,8 +37,8 @@ public enum UNet3DParity {
         return try UNet3DConfig.decode(json: json)
     }
 
-    public static func makeModel(_ f: ParityFixture, weights: StateDictView) throws -> UNet3D {
-        try UNet3D(config: try config(of: f), weights: weights)
+    public static func makeModel(_ f: ParityFixture, weights: StateDictView, precision: Precision = .fp32) throws -> UNet3D {
+        try UNet3D(config: try config(of: f), weights: weights, precision: precision)
     }
 
     /// The dilation map of a dilated fixture (`dilated` names, `dilation` value), empty otherwise.

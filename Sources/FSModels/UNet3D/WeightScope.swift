@@ -13,14 +13,29 @@ extension WeightLoader: WeightSource {}
 
 /// A source plus the key prefix of one module (`input_blocks.4.0.`), so modules bind weights by their own
 /// lvdm-relative names.
+/// `precision` is what the GEMM-shaped layers built from this scope compute in (their weights are stored in
+/// it); norms, embeddings and biases are always fp32 tensors.
 struct WeightScope {
     let source: WeightSource
     let prefix: String
+    let precision: Precision
 
-    init(_ source: WeightSource, prefix: String = "") { self.source = source; self.prefix = prefix }
+    init(_ source: WeightSource, prefix: String = "", precision: Precision = .fp32) {
+        self.source = source; self.prefix = prefix; self.precision = precision
+    }
 
     func callAsFunction(_ key: String, _ shape: [Int]) -> Tensor { source.tensor(prefix + key, shape: shape) }
-    func scope(_ name: String) -> WeightScope { WeightScope(source, prefix: prefix + name + ".") }
+    func scope(_ name: String) -> WeightScope { WeightScope(source, prefix: prefix + name + ".", precision: precision) }
+    /// The same scope with layers computing in `p` (e.g. fp32 for the layers that stay fp32 in bf16 mode).
+    func with(_ p: Precision) -> WeightScope { WeightScope(source, prefix: prefix, precision: p) }
+
+    /// A Linear weight [out, in] (or a kernel-1 Conv1d weight) in this scope's precision.
+    func linearWeight(_ key: String, _ shape: [Int]) -> LinearWeight {
+        let t = self(key, shape)
+        let (rows, cols) = (shape[0], shape.dropFirst().reduce(1, *))
+        return LinearWeight(t.count == rows * cols ? t.reshaped([rows, cols]) : t, precision: precision)
+    }
+    func convWeight(_ key: String, _ shape: [Int]) -> ConvWeight { ConvWeight(self(key, shape), precision: precision) }
 }
 
 /// Seeded random weights (weights ~ N(0, 1/fan_in), biases and norm shifts small, norm scales ≈ 1),

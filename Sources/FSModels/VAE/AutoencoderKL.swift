@@ -6,6 +6,7 @@ import FSTensor
 /// and 1/`downsamplingFactor` of the size. The 0.18215 latent scale factor is the caller's business.
 public final class AutoencoderKL: @unchecked Sendable {
     public let config: AutoencoderKLConfig
+    public let precision: Precision
     let encoder: VAEEncoder
     let decoder: VAEDecoder
     let quantConv: VAEConv
@@ -16,24 +17,26 @@ public final class AutoencoderKL: @unchecked Sendable {
 
     /// Builds the VAE over a checkpoint view (`sd.view(prefix: "first_stage_model.")`); every missing,
     /// unexpected or mis-shaped key is reported in one FSError.
-    public convenience init(config: AutoencoderKLConfig, weights: StateDictView) throws {
+    public convenience init(config: AutoencoderKLConfig, weights: StateDictView, precision: Precision = .fp32) throws {
         let loader = WeightLoader(weights, what: "VAE (AutoencoderKL)")
-        try self.init(config: config, source: loader)
+        try self.init(config: config, source: loader, precision: precision)
         try loader.finish()
     }
 
     /// Builds the VAE from any weight source (checkpoint loader, synthetic weights, shape recorder).
-    public init(config: AutoencoderKLConfig, source: WeightSource) throws {
+    /// `precision`: what the convolutions, attention projections and products compute in (see `Precision`).
+    public init(config: AutoencoderKLConfig, source: WeightSource, precision: Precision = .fp32) throws {
         try config.validate()
         self.config = config
-        let w = WeightScope(source)
+        self.precision = precision
+        let w = WeightScope(source, precision: precision)
         let d = config.ddconfig
         encoder = VAEEncoder(w.scope("encoder"), d)
         decoder = VAEDecoder(w.scope("decoder"), d)
         let zc = d.doubleZ ? 2 * d.zChannels : d.zChannels
         let moments = d.doubleZ ? 2 * config.embedDim : config.embedDim
-        quantConv = VAEConv(w, "quant_conv", in: zc, out: moments, kernel: 1, padding: 0)
-        postQuantConv = VAEConv(w, "post_quant_conv", in: config.embedDim, out: d.zChannels, kernel: 1, padding: 0)
+        quantConv = VAEConv(w.with(.fp32), "quant_conv", in: zc, out: moments, kernel: 1, padding: 0)
+        postQuantConv = VAEConv(w.with(.fp32), "post_quant_conv", in: config.embedDim, out: d.zChannels, kernel: 1, padding: 0)
     }
 
     public var latentChannels: Int { config.embedDim }

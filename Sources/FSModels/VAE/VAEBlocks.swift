@@ -2,12 +2,12 @@ import FSTensor
 
 /// `nn.Conv2d` of the VAE (square kernel, stride, symmetric padding), bound by key.
 struct VAEConv {
-    let weight: Tensor
+    let weight: ConvWeight
     let bias: Tensor
     let stride: Int
     let padding: Int
     init(_ w: WeightScope, _ name: String, in inC: Int, out outC: Int, kernel: Int, stride: Int = 1, padding: Int) {
-        weight = w(name + ".weight", [outC, inC, kernel, kernel])
+        weight = w.convWeight(name + ".weight", [outC, inC, kernel, kernel])
         bias = w(name + ".bias", [outC])
         self.stride = stride; self.padding = padding
     }
@@ -45,14 +45,16 @@ struct VAEResnetBlock {
 /// logits scaled by C^−0.5, residual. Runs through FSTensor's tiled attention (no H·W × H·W matrix).
 struct VAEAttnBlock {
     let norm: GroupNormLayer
-    let q: Tensor, k: Tensor, v: Tensor, proj: Tensor   // [C, C, 1, 1] (1×1 conv weights)
+    let q: LinearWeight, k: LinearWeight, v: LinearWeight, proj: LinearWeight   // 1×1 conv weights as [C, C]
     let qb: Tensor, kb: Tensor, vb: Tensor, projb: Tensor
     let channels: Int
+    let precision: Precision
 
     init(_ w: WeightScope, channels c: Int) {
         channels = c
         norm = vaeNorm(w, "norm", channels: c)
-        func weight(_ n: String) -> Tensor { w(n + ".weight", [c, c, 1, 1]) }
+        func weight(_ n: String) -> LinearWeight { w.linearWeight(n + ".weight", [c, c, 1, 1]) }
+        precision = w.precision
         q = weight("q"); k = weight("k"); v = weight("v"); proj = weight("proj_out")
         qb = w("q.bias", [c]); kb = w("k.bias", [c]); vb = w("v.bias", [c]); projb = w("proj_out.bias", [c])
     }
@@ -61,12 +63,11 @@ struct VAEAttnBlock {
         let (b, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         // tokens [b, h·w, c]: a 1×1 conv is a Linear over the channel axis.
         let tokens = norm(x).reshaped([b, c, h * wd]).permuted([0, 2, 1])
-        func matrix(_ t: Tensor) -> Tensor { t.reshaped([c, c]) }
-        let qt = linear(tokens, weight: matrix(q), bias: qb)
-        let kt = linear(tokens, weight: matrix(k), bias: kb)
-        let vt = linear(tokens, weight: matrix(v), bias: vb)
-        let a = attention(q: qt, k: kt, v: vt, scale: 1 / Float(c).squareRoot())
-        let out = linear(a, weight: matrix(proj), bias: projb).permuted([0, 2, 1]).reshaped([b, c, h, wd])
+        let qt = linear(tokens, weight: q, bias: qb)
+        let kt = linear(tokens, weight: k, bias: kb)
+        let vt = linear(tokens, weight: v, bias: vb)
+        let a = attention(q: qt, k: kt, v: vt, scale: 1 / Float(c).squareRoot(), precision: precision)
+        let out = linear(a, weight: proj, bias: projb).permuted([0, 2, 1]).reshaped([b, c, h, wd])
         return x + out
     }
 }

@@ -41,7 +41,8 @@ struct VAEDecoder {
         }
         self.levels = levels.map { $0! }
         normOut = vaeNorm(w, "norm_out", channels: blockIn)
-        convOut = VAEConv(w, "conv_out", in: blockIn, out: c.outCh, kernel: 3, padding: 1)
+        // The final layers (norm_out, conv_out) stay fp32 in bf16 mode.
+        convOut = VAEConv(w.with(.fp32), "conv_out", in: blockIn, out: c.outCh, kernel: 3, padding: 1)
         givePreEnd = c.givePreEnd ?? false
         tanhOut = c.tanhOut ?? false
     }

@@ -6,13 +6,14 @@ import FSTensor
 /// fixture's config and `param/first_stage_model.*`; encode → moments/mean/logvar/std/posterior sample,
 /// decode(input/z), the clamp on `input/moments_extreme`, and every debug activation in compute order.
 public enum VAEParity {
-    public static func run(_ f: ParityFixture) throws -> ParityReport {
+    public static func run(_ f: ParityFixture, precision: Precision = .fp32) throws -> ParityReport {
         guard let json = f.configJSON else { throw FSError("\(f.path): vae fixture has no config") }
         let config: AutoencoderKLConfig
         do { config = try JSONDecoder().decode(AutoencoderKLConfig.self, from: json) } catch {
             throw FSError("\(f.path): vae config does not decode: \(error)")
         }
-        let vae = try AutoencoderKL(config: config, weights: f.stateDict.view(prefix: "param/" + AutoencoderKL.checkpointPrefix))
+        let vae = try AutoencoderKL(config: config, weights: f.stateDict.view(prefix: "param/" + AutoencoderKL.checkpointPrefix),
+                                    precision: precision)
         var report = ParityReport(title: "vae \(f.path)")
         var debug: [(String, Tensor)] = []
         let probe: ActivationProbe = { debug.append(($0, $1)) }
