@@ -32,6 +32,18 @@ enum Interruption {
         return nextToken
     }
 
+    /// Creates something with `body` and registers `path` in one step that a signal cannot split: the
+    /// handler holds the same lock from its start to the exit, so either the path is created and registered
+    /// before the handler looks, or the main thread stops here before creating it. `body` returns whether
+    /// the path is now this process's to clean up.
+    static func creating(_ path: String, _ body: () throws -> Bool) rethrows -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard try body() else { return nil }
+        nextToken += 1
+        paths[nextToken] = path
+        return nextToken
+    }
+
     static func unregister(_ token: Int) {
         lock.lock(); defer { lock.unlock() }
         paths[token] = nil
@@ -41,9 +53,10 @@ enum Interruption {
     static func exitStatus(for sig: Int32) -> Int32 { 128 + sig }
 
     private static func interrupted(by sig: Int32) {
+        // Held until the exit: the main thread blocks at its next register/creating call instead of
+        // creating files the cleanup would miss.
         lock.lock()
         let pending = Array(paths.values)
-        lock.unlock()
         // The main thread may still be writing into a temporary: retry a removal that races with it.
         for p in pending {
             for _ in 0..<5 where FileManager.default.fileExists(atPath: p) {

@@ -75,12 +75,16 @@ final class OutputDirectory {
         TemporaryName.removeStale(in: parent)
         tempPath = URL(fileURLWithPath: parent).appendingPathComponent(TemporaryName.temporary(for: url.lastPathComponent)).path
         try? fm.removeItem(atPath: tempPath)
-        if mkdir(tempPath, 0o755) != 0 {
-            let e = String(cString: strerror(errno))
-            lock.release()
-            throw FSError("\(parent): cannot create a temporary output directory (\(e))")
+        var failure = ""
+        interruptToken = Interruption.creating(tempPath) {
+            if mkdir(tempPath, 0o755) == 0 { return true }
+            failure = String(cString: strerror(errno))
+            return false
         }
-        interruptToken = Interruption.register(tempPath)
+        guard interruptToken != nil else {
+            lock.release()
+            throw FSError("\(parent): cannot create a temporary output directory (\(failure))")
+        }
         do { try DiskSpace.require(expectedBytes, at: tempPath, for: path) } catch { discard(); throw error }
     }
 

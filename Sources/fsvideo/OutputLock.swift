@@ -12,28 +12,39 @@ final class OutputLock {
     /// Takes the claim or throws naming the run that holds it.
     init(for target: String) throws {
         let url = URL(fileURLWithPath: target)
-        path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+        let path = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).lock").path
+        self.path = path
         while true {
-            let f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard f >= 0 else {
-                throw FSError("\(target): cannot create the lock file \(path) (\(String(cString: strerror(errno))))")
+            var f: Int32 = -1
+            var failure: FSError?
+            // open + flock + registration in one step a signal cannot split (see Interruption.creating).
+            let token = Interruption.creating(path) {
+                f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                guard f >= 0 else {
+                    failure = FSError("\(target): cannot create the lock file \(path) (\(String(cString: strerror(errno))))")
+                    return false
+                }
+                if flock(f, LOCK_EX | LOCK_NB) != 0 {
+                    let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                    close(f)
+                    failure = FSError("\(target): another fsvideo run is writing this output\(holder.isEmpty ? "" : " (\(holder))"); "
+                                      + "wait for it or choose another --out")
+                    return false
+                }
+                return true
             }
-            if flock(f, LOCK_EX | LOCK_NB) != 0 {
-                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                close(f)
-                throw FSError("\(target): another fsvideo run is writing this output\(holder.isEmpty ? "" : " (\(holder))"); "
-                              + "wait for it or choose another --out")
-            }
+            if let failure { throw failure }
             // The file may have been unlinked by its previous holder between our open and flock: then the
             // lock is on a dead inode and the claim must be taken again on the current file.
             var a = stat(), b = stat()
             if fstat(f, &a) == 0, stat(path, &b) == 0, a.st_ino == b.st_ino, a.st_dev == b.st_dev {
                 fd = f
+                interruptToken = token
                 break
             }
+            if let token { Interruption.unregister(token) }
             close(f)
         }
-        interruptToken = Interruption.register(path)
         let note = "pid \(getpid()) on \(Self.hostName)\n"
         _ = ftruncate(fd, 0)
         _ = note.withCString { write(fd, $0, strlen($0)) }
@@ -41,8 +52,8 @@ final class OutputLock {
 
     func release() {
         guard fd >= 0 else { return }
-        if let t = interruptToken { Interruption.unregister(t) }
         unlink(path)
+        if let t = interruptToken { Interruption.unregister(t) }
         close(fd)
         fd = -1
     }
