@@ -5,20 +5,15 @@ import FSTensor
 
 /// Colour comparisons of videos [3, T, H, W] with values in [-1, 1] (clamped), in 8-bit RGB units.
 public enum ColourFidelity {
-    /// Mean colour of a video's object pixels (ObjectCount's foreground rule, pooled over frames; nil when
-    /// no frame has any) and its background colour (the border median, averaged over frames), 8-bit RGB.
-    public struct Colours: Sendable {
-        public var object: [Double]?
-        public var background: [Double]
-    }
-
-    /// The three figures of one comparison with the base video, 8-bit RGB Euclidean distances.
+    /// The three figures of one comparison with the base video, 8-bit RGB Euclidean distances. The regions
+    /// are the base video's: its object pixels (ObjectCount's foreground rule, per frame) and the rest.
     public struct Comparison: Sendable {
         /// Mean over pixels and frames of |RGB(video scaled to the base size) − RGB(base)|.
         public var pixel: Double
-        /// Distance between the object colours (nil when either video has no object pixels).
+        /// |mean colour of the video over the base's object pixels − the base's object colour| (nil when the
+        /// base has no object pixels).
         public var object: Double?
-        /// Distance between the background colours.
+        /// The same over the base's background pixels.
         public var background: Double
     }
 
@@ -26,10 +21,32 @@ public enum ColourFidelity {
     /// must be integer multiples of the base's, as every FreeScale stage is).
     public static func compare(_ video: Tensor, base: Tensor) -> Comparison {
         let down = boxDownscale(video, height: base.shape[2], width: base.shape[3])
-        let (a, b) = (colours(down), colours(base))
-        let object: Double? = if let x = a.object, let y = b.object { distance(x, y) } else { nil }
-        return Comparison(pixel: meanRGBDistance(down, base), object: object,
-                          background: distance(a.background, b.background))
+        let (t, h, w) = (base.shape[1], base.shape[2], base.shape[3])
+        // sums[region][0 = base, 1 = video][channel], region 0 = object, 1 = background
+        var sums = [[[Double]]](repeating: [[Double]](repeating: [0, 0, 0], count: 2), count: 2)
+        var counts = [0, 0]
+        for f in 0..<t {
+            let frames = [base, down].map { frame($0, f) }
+            for (p, isObject) in ObjectCount.foreground(frame: frames[0], height: h, width: w).enumerated() {
+                let region = isObject ? 0 : 1
+                counts[region] += 1
+                for v in 0..<2 { for c in 0..<3 { sums[region][v][c] += Double(frames[v][c * h * w + p]) * 255 } }
+            }
+        }
+        func regionDistance(_ r: Int) -> Double? {
+            counts[r] == 0 ? nil : distance(sums[r][0].map { $0 / Double(counts[r]) }, sums[r][1].map { $0 / Double(counts[r]) })
+        }
+        return Comparison(pixel: meanRGBDistance(down, base), object: regionDistance(0), background: regionDistance(1) ?? 0)
+    }
+
+    /// Frame f of a video [3, T, H, W] as [3, H, W] in [0, 1] (clamped).
+    static func frame(_ v: Tensor, _ f: Int) -> [Float] {
+        let (t, h, w) = (v.shape[1], v.shape[2], v.shape[3])
+        var out = [Float](repeating: 0, count: 3 * h * w)
+        for c in 0..<3 {
+            for p in 0..<(h * w) { out[c * h * w + p] = (Swift.max(-1, Swift.min(1, v.data[(c * t + f) * h * w + p])) + 1) / 2 }
+        }
+        return out
     }
 
     /// [3, T, H, W] → [3, T, height, width], each output pixel the mean of its k_h × k_w input block.
@@ -67,26 +84,6 @@ public enum ColourFidelity {
             sum += d2.squareRoot()
         }
         return sum / Double(n)
-    }
-
-    /// Object and background colours of a video (see `Colours`).
-    public static func colours(_ v: Tensor) -> Colours {
-        let (t, h, w) = (v.shape[1], v.shape[2], v.shape[3])
-        var object = [Double](repeating: 0, count: 3), objectPixels = 0
-        var background = [Double](repeating: 0, count: 3)
-        for f in 0..<t {
-            var frame = [Float](repeating: 0, count: 3 * h * w)
-            for c in 0..<3 {
-                for p in 0..<(h * w) { frame[c * h * w + p] = (Swift.max(-1, Swift.min(1, v.data[(c * t + f) * h * w + p])) + 1) / 2 }
-            }
-            let bg = ObjectCount.borderMedian(frame: frame, height: h, width: w)
-            for c in 0..<3 { background[c] += Double(bg[c]) * 255 / Double(t) }
-            for (p, isObject) in ObjectCount.foreground(frame: frame, height: h, width: w).enumerated() where isObject {
-                for c in 0..<3 { object[c] += Double(frame[c * h * w + p]) * 255 }
-                objectPixels += 1
-            }
-        }
-        return Colours(object: objectPixels == 0 ? nil : object.map { $0 / Double(objectPixels) }, background: background)
     }
 
     /// Euclidean distance of two colours.

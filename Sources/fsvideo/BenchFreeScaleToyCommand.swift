@@ -166,7 +166,7 @@ struct ColourTally {
     func cells() -> String {
         let n = Double(Swift.max(videos, 1))
         let objectCell = withObject == 0 ? "—" : String(format: "%.1f", object / Double(withObject))
-            + (withObject < videos ? " (\(withObject) of \(videos) videos with object pixels)" : "")
+            + (withObject < videos ? " (\(withObject) of \(videos) videos whose base has object pixels)" : "")
         return String(format: "%.1f | %@ | %.1f", pixel / n, objectCell, background / n)
     }
 }

@@ -29,12 +29,14 @@ final class ColourFidelityTests: XCTestCase {
         XCTAssertEqual(ColourFidelity.boxDownscale(up, height: 64, width: 96).data, v.data)
     }
 
-    func testObjectAndBackgroundColours() throws {
-        let c = ColourFidelity.colours(video([0, 0, 0], [255, 0, 0], height: 64, width: 96))
-        XCTAssertEqual(c.background, [0, 0, 0])
-        let object = try XCTUnwrap(c.object)
-        XCTAssertEqual(object[0], 255, accuracy: 1e-3); XCTAssertEqual(object[1], 0, accuracy: 1e-3)
-        XCTAssertNil(ColourFidelity.colours(video([40, 40, 40], nil, height: 64, width: 96)).object)
+    /// The regions are the base video's: a video that lost the object differs by the object's colour there.
+    func testRegionsAreTheBaseVideosObjectAndBackground() throws {
+        let base = video([0, 0, 0], [255, 0, 0], height: 64, width: 96)
+        let lost = ColourFidelity.compare(video([0, 0, 0], nil, height: 128, width: 192), base: base)
+        XCTAssertEqual(try XCTUnwrap(lost.object), 255, accuracy: 1e-3)
+        XCTAssertEqual(lost.background, 0, accuracy: 1e-9)
+        let plain = video([40, 40, 40], nil, height: 64, width: 96)
+        XCTAssertNil(ColourFidelity.compare(plain, base: plain).object)
     }
 
     /// A same-layout video with a shifted object colour: pixel distance = shift × object area; object
