@@ -79,6 +79,9 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
                 line += " \(size): freescale=" + tally[size, default: [:]]["freescale", default: ObjectTally()].add(fsVideo)
                     + colour[size, default: [:]]["freescale", default: ColourTally()].add(fsVideo, base: base)
+                // The VAE's share of the colour drift: the base upscaled, re-encoded and decoded, no sampling.
+                let roundTrip = try t2v.decode(Cascade.upscale(stages[0].latent, to: size, mode: .rgb, stage: 1, backend: t2v))
+                line += " vae" + colour[size, default: [:]]["vae round trip", default: ColourTally()].add(roundTrip, base: base)
                 var direct: Tensor?
                 if !freescaleOnly {
                     var d = r; d.method = .direct; d.res = size; d.stages = nil
@@ -120,7 +123,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         print("| size | method | mean RGB distance to the base video | object colour distance | background colour distance |")
         print("|---|---|---|---|---|")
         for size in compared {
-            for m in ["freescale", "direct"] {
+            for m in ["freescale", "direct", "vae round trip"] {
                 guard let t = colour[size]?[m] else { continue }
                 print("| \(size) | \(m) | " + t.cells() + " |")
             }
