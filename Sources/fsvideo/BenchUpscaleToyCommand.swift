@@ -20,6 +20,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
     @Option(help: "DDIM steps.") var steps: Int = 50
     @Option(name: .customLong("edit-prompt"), help: "Prompt for the left-half edit mask.")
     var editPrompt: String = "a yellow square staying still on a gray background"
+    @Flag(name: .customLong("no-edit"), help: "Skip the edit-mask measurement (fidelity table only).") var noEdit = false
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
@@ -57,6 +58,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
                 if name == "default" { defaultOut = out }
                 line += String(format: " %@ %.1f dB/%d", name, p, n)
             }
+            guard !noEdit else { log(line); continue }
             // Edit: left half regenerated under the edit prompt, default restart/α elsewhere.
             let mask = Tensor(shape: [1, 2, 2], data: [1, 0, 1, 0])
             t2v.region = try RegionalPrompt(prompt: editPrompt, mask: mask)
@@ -75,6 +77,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         for (i, (name, restart, alpha)) in settings.enumerated() {
             print(String(format: "| %@ | %d / %d | %.1f | %.1f dB | %d/%d |", name, restart, steps, alpha, psnr[i] / c, single[i], clips))
         }
+        guard !noEdit else { return }
         print(String(format: "edit (left-half mask, α_edit %.0f): mean |Δ| inside %.3f, outside %.3f, ratio %.1f",
                      FreeScalePlan.defaultEditCosineScale, edit.inside / c, edit.outside / c, edit.inside / max(1e-9, edit.outside)))
     }
