@@ -21,6 +21,8 @@ struct BenchUpscaleToyCommand: ParsableCommand {
     @Option(name: .customLong("edit-prompt"), help: "Prompt for the left-half edit mask.")
     var editPrompt: String = "a yellow square staying still on a gray background"
     @Flag(name: .customLong("no-edit"), help: "Skip the edit-mask measurement (fidelity table only).") var noEdit = false
+    @Flag(name: .customLong("vae-only"), help: "Only the VAE round trip of each clip at --res (no sampling, no edit).")
+    var vaeOnly = false
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
@@ -37,6 +39,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         var psnr = [Double](repeating: 0, count: settings.count)
         var single = [Int](repeating: 0, count: settings.count)
         var edit = (inside: 0.0, outside: 0.0)
+        var vaePSNR = 0.0
         log("bench upscale-toy: \(clips) clips, \(frames) frames, \(steps) steps, → \(target)")
         for k in 0..<clips {
             var s = GenerationSettings(prompt: BenchFreeScaleToyCommand.captions[k % BenchFreeScaleToyCommand.captions.count], model: mc)
@@ -45,6 +48,12 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             let input = try Frames(tensor: t2v.decode(t2v.generate())).tensor()       // 8-bit, like a file
             let z0 = try t2v.encodeMean(input)
             var line = "clip \(k) seed \(s.seed) '\(s.prompt)':"
+            // The ceiling the VAE sets: the input upscaled, re-encoded and decoded, with no sampling.
+            let roundTrip = try t2v.decode(Cascade.upscale(z0, to: target, mode: .rgb, stage: 1, backend: t2v))
+            let vp = ClipFidelity.psnr(resize(roundTrip, height: mc.baseHeight, width: mc.baseWidth, mode: .bilinear), input)
+            vaePSNR += vp
+            line += String(format: " vae round trip %.1f dB", vp)
+            guard !vaeOnly else { log(line); continue }
             var defaultOut: Tensor?
             for (i, (name, restart, alpha)) in settings.enumerated() {
                 var r = FreeScaleRequest(); r.res = target; r.steps = t2v.schedule.count
@@ -72,6 +81,8 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             log(line)
         }
         let c = Double(clips)
+        print(String(format: "VAE round trip only (no sampling): %.1f dB", vaePSNR / c))
+        guard !vaeOnly else { return }
         print("| setting | restart step | α | PSNR vs input (downscaled) | one object |")
         print("|---|---|---|---|---|")
         for (i, (name, restart, alpha)) in settings.enumerated() {
