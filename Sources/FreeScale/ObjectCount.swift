@@ -11,20 +11,7 @@ public enum ObjectCount {
     public static func count(frame rgb: [Float], height h: Int, width w: Int, threshold: Float = 0.45,
                              minArea: Double = 0.004, ignoreEdgeStreaks: Bool = false) -> Int {
         precondition(rgb.count == 3 * h * w)
-        var bg = [Float](repeating: 0, count: 3)
-        for c in 0..<3 {
-            var border: [Float] = []
-            for x in 0..<w { border.append(rgb[c * h * w + x]); border.append(rgb[c * h * w + (h - 1) * w + x]) }
-            for y in 0..<h { border.append(rgb[c * h * w + y * w]); border.append(rgb[c * h * w + y * w + w - 1]) }
-            border.sort()
-            bg[c] = border[border.count / 2]
-        }
-        var fg = [Bool](repeating: false, count: h * w)
-        for p in 0..<(h * w) {
-            var d: Float = 0
-            for c in 0..<3 { d += abs(rgb[c * h * w + p] - bg[c]) }
-            fg[p] = d > threshold
-        }
+        let fg = foreground(frame: rgb, height: h, width: w, threshold: threshold)
         let minPixels = Swift.max(1, Int(minArea * Double(h * w)))
         var seen = [Bool](repeating: false, count: h * w)
         var objects = 0
@@ -47,6 +34,31 @@ public enum ObjectCount {
             objects += 1
         }
         return objects
+    }
+
+    /// The background colour of one frame ([3, H, W] in [0, 1]): the per-channel median of the border pixels.
+    static func borderMedian(frame rgb: [Float], height h: Int, width w: Int) -> [Float] {
+        var bg = [Float](repeating: 0, count: 3)
+        for c in 0..<3 {
+            var border: [Float] = []
+            for x in 0..<w { border.append(rgb[c * h * w + x]); border.append(rgb[c * h * w + (h - 1) * w + x]) }
+            for y in 0..<h { border.append(rgb[c * h * w + y * w]); border.append(rgb[c * h * w + y * w + w - 1]) }
+            border.sort()
+            bg[c] = border[border.count / 2]
+        }
+        return bg
+    }
+
+    /// Foreground pixels of one frame: sum over RGB of |pixel − border median| above `threshold`.
+    static func foreground(frame rgb: [Float], height h: Int, width w: Int, threshold: Float = 0.45) -> [Bool] {
+        let bg = borderMedian(frame: rgb, height: h, width: w)
+        var fg = [Bool](repeating: false, count: h * w)
+        for p in 0..<(h * w) {
+            var d: Float = 0
+            for c in 0..<3 { d += abs(rgb[c * h * w + p] - bg[c]) }
+            fg[p] = d > threshold
+        }
+        return fg
     }
 
     /// A bounding box (inclusive) inside the outer 10 % of the frame along one side, ≥ 4× longer than thick.

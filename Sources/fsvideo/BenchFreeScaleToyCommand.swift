@@ -8,7 +8,8 @@ import FSVideo
 /// `fsvideo bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
 /// same final size and step count, and the object-count quality check (one object per video) at every
 /// stage size of the cascade (the FreeScale result at an intermediate size is that stage of the climb to
-/// `--res`; direct inference is run at each size on its own).
+/// `--res`; direct inference is run at each size on its own), and how well each keeps the base video's
+/// colours (ColourFidelity). The model is the built-in one (`FSVIDEO_TOY_MODEL` picks another directory).
 struct BenchFreeScaleToyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freescale-toy",
@@ -25,6 +26,8 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
     @Option(help: "Write contact sheets (base | FreeScale | direct per size) of the first pairs into this folder.")
     var sheets: String?
     @Option(name: .customLong("sheet-pairs"), help: "Pairs with contact sheets.") var sheetPairs: Int = 4
+    @Option(help: "One caption for every pair instead of the ten built-in ones (e.g. the demo's).") var prompt: String?
+    @Option(name: .customLong("first-seed"), help: "Seed of pair 0; pair k uses first-seed + k.") var firstSeed: UInt64 = 1000
 
     static let captions = [
         "a red circle moving right on a black background", "a green square moving left on a gray background",
@@ -59,11 +62,12 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         // tally[size][method]: object counts, strict and with edge streaks ignored (ObjectCount).
         var tally: [FrameSize: [String: ObjectTally]] = [:]
         var baseTally = ObjectTally()
+        var colour: [FrameSize: [String: ColourTally]] = [:]
         var time = ["freescale": 0.0, "direct": 0.0]
         log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
-            var s = GenerationSettings(prompt: Self.captions[k % Self.captions.count], model: mc)
-            s.frames = frames; s.steps = steps; s.seed = UInt64(1000 + k)
+            var s = GenerationSettings(prompt: prompt ?? Self.captions[k % Self.captions.count], model: mc)
+            s.frames = frames; s.steps = steps; s.seed = firstSeed + UInt64(k)
             var line = "pair \(k) seed \(s.seed) '\(s.prompt)':"
             let t2v = try TextToVideo(model: loaded.model, settings: s)
             var r = request; r.steps = t2v.schedule.count
@@ -77,6 +81,10 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
             for size in compared {
                 let fsVideo = size == timed ? final : try t2v.decode(stages.first { $0.size == size }!.latent)
                 line += " \(size): freescale=" + tally[size, default: [:]]["freescale", default: ObjectTally()].add(fsVideo)
+                    + colour[size, default: [:]]["freescale", default: ColourTally()].add(fsVideo, base: base)
+                // The VAE's share of the colour drift: the base upscaled, re-encoded and decoded, no sampling.
+                let roundTrip = try t2v.decode(Cascade.upscale(stages[0].latent, to: size, mode: .rgb, stage: 1, backend: t2v))
+                line += " vae" + colour[size, default: [:]]["vae round trip", default: ColourTally()].add(roundTrip, base: base)
                 var direct: Tensor?
                 if !freescaleOnly {
                     var d = r; d.method = .direct; d.res = size; d.stages = nil
@@ -84,6 +92,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                     let video = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
                     if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
                     line += " direct=" + tally[size, default: [:]]["direct", default: ObjectTally()].add(video)
+                        + colour[size, default: [:]]["direct", default: ColourTally()].add(video, base: base)
                     direct = video
                 }
                 videos[size] = (fsVideo, direct)
@@ -113,6 +122,15 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                 print("| \(size) | \(m) | " + t.cells(of: pairs) + " |")
             }
         }
+        print("")
+        print("| size | method | mean RGB distance to the base video | object colour distance | background colour distance |")
+        print("|---|---|---|---|---|")
+        for size in compared {
+            for m in ["freescale", "direct", "vae round trip"] {
+                guard let t = colour[size]?[m] else { continue }
+                print("| \(size) | \(m) | " + t.cells() + " |")
+            }
+        }
         if !freescaleOnly {
             print(String(format: "wall time to %@: FreeScale %.1f s/video, direct %.1f s/video, ratio FreeScale / direct %.3f",
                      timed.description, time["freescale"]! / p, time["direct"]! / p, time["freescale"]! / time["direct"]!))
@@ -136,5 +154,25 @@ struct ObjectTally {
         [single, duplicated, singleLoose, duplicatedLoose]
             .map { String(format: "%d/%d (%.0f%%)", $0, pairs, 100 * Double($0) / Double(Swift.max(pairs, 1))) }
             .joined(separator: " | ")
+    }
+}
+
+/// Colour fidelity to the base video (ColourFidelity.compare, 8-bit RGB distances), summed over videos.
+struct ColourTally {
+    var pixel = 0.0, object = 0.0, background = 0.0, videos = 0, withObject = 0
+
+    /// Adds `video` compared with `base`; returns " [pixel/object/background]" for the log line.
+    mutating func add(_ video: Tensor, base: Tensor) -> String {
+        let c = ColourFidelity.compare(video, base: base)
+        pixel += c.pixel; background += c.background; videos += 1
+        if let o = c.object { object += o; withObject += 1 }
+        return String(format: " [rgb %.1f obj %@ bg %.1f]", c.pixel, c.object.map { String(format: "%.1f", $0) } ?? "-", c.background)
+    }
+
+    func cells() -> String {
+        let n = Double(Swift.max(videos, 1))
+        let objectCell = withObject == 0 ? "—" : String(format: "%.1f", object / Double(withObject))
+            + (withObject < videos ? " (\(withObject) of \(videos) videos whose base has object pixels)" : "")
+        return String(format: "%.1f | %@ | %.1f", pixel / n, objectCell, background / n)
     }
 }

@@ -20,6 +20,9 @@ struct BenchUpscaleToyCommand: ParsableCommand {
     @Option(help: "DDIM steps.") var steps: Int = 50
     @Option(name: .customLong("edit-prompt"), help: "Prompt for the left-half edit mask.")
     var editPrompt: String = "a yellow square staying still on a gray background"
+    @Flag(name: .customLong("no-edit"), help: "Skip the edit-mask measurement (fidelity table only).") var noEdit = false
+    @Flag(name: .customLong("vae-only"), help: "Only the VAE round trip of each clip at --res (no sampling, no edit).")
+    var vaeOnly = false
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
@@ -39,6 +42,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         var psnr = [Double](repeating: 0, count: settings.count)
         var single = [Int](repeating: 0, count: settings.count)
         var edit = (inside: 0.0, outside: 0.0)
+        var vaePSNR = 0.0
         log("bench upscale-toy: \(clips) clips, \(frames) frames, \(steps) steps, → \(target)")
         for k in 0..<clips {
             var s = GenerationSettings(prompt: BenchFreeScaleToyCommand.captions[k % BenchFreeScaleToyCommand.captions.count], model: mc)
@@ -47,6 +51,12 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             let input = try Frames(tensor: t2v.decode(t2v.generate())).tensor()       // 8-bit, like a file
             let z0 = try t2v.encodeMean(input)
             var line = "clip \(k) seed \(s.seed) '\(s.prompt)':"
+            // The ceiling the VAE sets: the input upscaled, re-encoded and decoded, with no sampling.
+            let roundTrip = try t2v.decode(Cascade.upscale(z0, to: target, mode: .rgb, stage: 1, backend: t2v))
+            let vp = ClipFidelity.psnr(resize(roundTrip, height: mc.baseHeight, width: mc.baseWidth, mode: .bilinear), input)
+            vaePSNR += vp
+            line += String(format: " vae round trip %.1f dB", vp)
+            guard !vaeOnly else { log(line); continue }
             var defaultOut: Tensor?
             for (i, (name, restart, alpha)) in settings.enumerated() {
                 var r = FreeScaleRequest(); r.res = target; r.steps = t2v.schedule.count
@@ -60,6 +70,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
                 if name == "default" { defaultOut = out }
                 line += String(format: " %@ %.1f dB/%d", name, p, n)
             }
+            guard !noEdit else { log(line); continue }
             // Edit: left half regenerated under the edit prompt, default restart/α elsewhere.
             let mask = Tensor(shape: [1, 2, 2], data: [1, 0, 1, 0])
             t2v.region = try RegionalPrompt(prompt: editPrompt, mask: mask)
@@ -73,11 +84,14 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             log(line)
         }
         let c = Double(clips)
+        print(String(format: "VAE round trip only (no sampling): %.1f dB", vaePSNR / c))
+        guard !vaeOnly else { return }
         print("| setting | restart step | α | PSNR vs input (downscaled) | one object |")
         print("|---|---|---|---|---|")
         for (i, (name, restart, alpha)) in settings.enumerated() {
             print(String(format: "| %@ | %d / %d | %.1f | %.1f dB | %d/%d |", name, restart, steps, alpha, psnr[i] / c, single[i], clips))
         }
+        guard !noEdit else { return }
         print(String(format: "edit (left-half mask, α_edit %.0f): mean |Δ| inside %.3f, outside %.3f, ratio %.1f",
                      FreeScalePlan.defaultEditCosineScale, edit.inside / c, edit.outside / c, edit.inside / max(1e-9, edit.outside)))
     }

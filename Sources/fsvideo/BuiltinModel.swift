@@ -3,18 +3,24 @@ import FSCheckpoint
 import FSDiffusion
 import FSTensor
 
-/// The built-in demo model (Fixtures/models/toy_shapes/ in the repository): used when `--ckpt` is absent.
-/// Found through `FSVIDEO_TOY_MODEL` (a directory), else relative to this source file's checkout.
+/// The built-in demo model (Fixtures/models/toy_shapes_v2/ in the repository: toy_shapes v2, the toy model
+/// with the VAE fine-tuned for frames above 64x96): used when `--ckpt` is absent. Found through
+/// `FSVIDEO_TOY_MODEL` (a directory), else relative to this source file's checkout. A directory holding the
+/// v1 weights (`toy_shapes.safetensors`, e.g. ../shared/models/toy_shapes) works too.
 enum BuiltinModel {
-    static let weightsFile = "toy_shapes.safetensors"
+    /// Weight file names, the first one present in the directory is used (v2, then v1).
+    static let weightsFiles = ["toy_shapes_v2.safetensors", "toy_shapes.safetensors"]
     static let configFile = "toy_shapes.json"
 
     static var directory: String {
         if let d = ProcessInfo.processInfo.environment["FSVIDEO_TOY_MODEL"], !d.isEmpty { return d }
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fixtures/models/toy_shapes").standardized.path
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/models/toy_shapes_v2").standardized.path
     }
 
-    static var weightsPath: String { (directory as NSString).appendingPathComponent(weightsFile) }
+    static var weightsPath: String {
+        let paths = weightsFiles.map { (directory as NSString).appendingPathComponent($0) }
+        return paths.first { FileManager.default.fileExists(atPath: $0) } ?? paths[0]
+    }
     static var configPath: String { (directory as NSString).appendingPathComponent(configFile) }
 }

@@ -7,7 +7,7 @@ import XCTest
 final class ModelLoadingTests: XCTestCase {
     /// The toy safetensors carries its config in metadata; it equals toy_shapes.json's parts.
     func testToyConfigFromMetadata() throws {
-        let sd = try SafeTensors.read(path: ToyModel.directory.appendingPathComponent("toy_shapes.safetensors").path)
+        let sd = try SafeTensors.read(path: ToyModel.weights.path)
         let (cfg, origin) = try VideoModel.resolveConfig(for: sd)
         XCTAssertEqual(origin, "checkpoint metadata")
         XCTAssertEqual(cfg.baseResolution, [64, 96])
@@ -40,7 +40,7 @@ final class ModelLoadingTests: XCTestCase {
 
     /// A checkpoint lacking a part names it.
     func testLackingPartIsNamed() throws {
-        let sd = try SafeTensors.read(path: ToyModel.directory.appendingPathComponent("toy_shapes.safetensors").path)
+        let sd = try SafeTensors.read(path: ToyModel.weights.path)
         let partial = StateDict(tensors: sd.tensors.filter { !$0.key.hasPrefix("first_stage_model.") },
                                 metadata: [:], source: "partial.safetensors")
         let cfg = try VideoModel.resolveConfig(for: sd).config

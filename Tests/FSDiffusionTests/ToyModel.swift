@@ -4,14 +4,16 @@ import FSDiffusion
 import FSTensor
 import XCTest
 
-/// The built-in toy model (Fixtures/models/toy_shapes/, in the repository), loaded once per test process.
+/// The built-in toy model (Fixtures/models/toy_shapes_v2/, in the repository: toy_shapes v2), loaded once
+/// per test process. The v1 model, which the reference fixtures were computed with, is in ../shared only.
 enum ToyModel {
-    static let directory = packageRoot.appendingPathComponent("Fixtures/models/toy_shapes")
+    static let directory = packageRoot.appendingPathComponent("Fixtures/models/toy_shapes_v2")
+    static let weights = directory.appendingPathComponent("toy_shapes_v2.safetensors")
     nonisolated(unsafe) private static var cached: VideoModel?
 
     static func load() throws -> VideoModel {
         if let cached { return cached }
-        let sd = try SafeTensors.read(path: directory.appendingPathComponent("toy_shapes.safetensors").path)
+        let sd = try SafeTensors.read(path: weights.path)
         let json = try Data(contentsOf: directory.appendingPathComponent("toy_shapes.json"))
         let m = try VideoModel.load(sd, config: VideoModelConfig.decode(json: json, source: "toy_shapes.json"))
         cached = m

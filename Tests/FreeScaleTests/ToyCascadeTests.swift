@@ -9,7 +9,7 @@ final class ToyCascadeTests: XCTestCase {
     static func toyModel(filePath: String = #filePath) throws -> VideoModel {
         let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let path = root.appendingPathComponent("Fixtures/models/toy_shapes/toy_shapes.safetensors").path
+        let path = root.appendingPathComponent("Fixtures/models/toy_shapes_v2/toy_shapes_v2.safetensors").path
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("toy model absent at \(path)") }
         let sd = try SafeTensors.read(path: path)
         return try VideoModel.load(sd, config: VideoModel.resolveConfig(for: sd).config)

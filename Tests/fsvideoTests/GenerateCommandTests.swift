@@ -20,7 +20,7 @@ final class GenerateCommandTests: XCTestCase {
         XCTAssertEqual(settings["seed"] as? Int, 9)
         XCTAssertEqual(settings["guidance"] as? Double, 7.5)   // the toy model's default
         XCTAssertEqual((run["model"] as! [String: Any])["sha256"] as? String,
-                       "16bd7706b15ed84eacb0e8dd5daa5568e8534a066478ef3070f30cecfd48c9e2")
+                       "cd2921431ba8eea1ab461602ff24d46b7181e53052d663b86abfca4f1dab0ca8")   // toy_shapes v2
         XCTAssertEqual(run["latent_shape"] as? [Int], [1, 4, 4, 8, 12])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), ["run"])   // no temporaries
 
