@@ -16,12 +16,7 @@ final class BatchDirectory {
         let fm = FileManager.default
         path = URL(fileURLWithPath: given).standardized.path
         self.request = request
-        try OwnedDirectory.refuseProtected(path, given: given)
-        let parent = (path as NSString).deletingLastPathComponent
-        do { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw FSError("\(parent): cannot create the output's parent directory (\(OutputDirectory.reason(error)))")
-        }
-        guard access(parent, W_OK | X_OK) == 0 else { throw FSError("\(parent): directory is not writable") }
+        _ = try OutputDirectory.prepareParent(of: path, given: given)
         lock = try OutputLock(for: shard.isSharded ? path + ".shard-\(shard.index)-of-\(shard.count)" : path)
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: path, isDirectory: &isDir) {

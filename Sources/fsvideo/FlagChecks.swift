@@ -55,7 +55,11 @@ enum PromptCheck {
             return
         }
         guard let tokenizer = try? CLIPTokenizer.sharedOrThrow() else { return }
-        let n = tokenizer.fullTokens(prompt).count
+        warnTruncation(tokens: tokenizer.fullTokens(prompt).count, what: what)
+    }
+
+    /// The warning for a text longer than the text tower's context (`tokenize` prints it too).
+    static func warnTruncation(tokens n: Int, what: String = "prompt") {
         if n > CLIPTokenizer.contextLength {
             CLIWarning.print("\(what) has \(n) tokens; truncated to \(CLIPTokenizer.contextLength) (end token kept)")
         }

@@ -58,18 +58,7 @@ final class OutputDirectory {
         publishedPath = finalPath
         self.kind = kind
         self.overwrite = overwrite
-        try OwnedDirectory.refuseProtected(finalPath, given: path)
-        let parent = url.deletingLastPathComponent().path
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: parent, isDirectory: &isDir), !isDir.boolValue {
-            throw FSError("\(path): \(parent) is not a directory")
-        }
-        do { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw FSError("\(parent): cannot create the output's parent directory (\(Self.reason(error)))")
-        }
-        guard access(parent, W_OK | X_OK) == 0 else {
-            throw FSError("\(parent): directory is not writable (\(String(cString: strerror(errno))))")
-        }
+        let parent = try Self.prepareParent(of: finalPath, given: path)
         lock = try OutputLock(for: finalPath)
         try Self.checkReplaceable(finalPath, given: path, overwrite: overwrite)
         TemporaryName.removeStale(in: parent)
@@ -86,6 +75,24 @@ final class OutputDirectory {
             throw FSError("\(parent): cannot create a temporary output directory (\(failure))")
         }
         do { try DiskSpace.require(expectedBytes, at: tempPath, for: path) } catch { discard(); throw error }
+    }
+
+    /// The checks every output folder (a run's or a batch's) passes before it is claimed: not a protected
+    /// directory, a parent that is a directory (created when missing) and writable. Returns the parent.
+    static func prepareParent(of path: String, given: String) throws -> String {
+        try OwnedDirectory.refuseProtected(path, given: given)
+        let parent = (path as NSString).deletingLastPathComponent
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: parent, isDirectory: &isDir), !isDir.boolValue {
+            throw FSError("\(given): \(parent) is not a directory")
+        }
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw FSError("\(parent): cannot create the output's parent directory (\(reason(error)))")
+        }
+        guard access(parent, W_OK | X_OK) == 0 else {
+            throw FSError("\(parent): directory is not writable (\(String(cString: strerror(errno))))")
+        }
+        return parent
     }
 
     /// Throws unless `path` is absent, an empty directory, or (with `overwrite`) a directory fsvideo made.

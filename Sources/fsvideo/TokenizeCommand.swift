@@ -27,10 +27,7 @@ struct TokenizeCommand: ParsableCommand {
         let cleaned = TextCleaning.clean(prompt)
         let full = tokenizer.fullTokens(prompt)
         let ids = tokenizer.tokenize(prompt)
-        if full.count > CLIPTokenizer.contextLength {
-            FileHandle.standardError.write(Data(
-                "fsvideo: warning: prompt has \(full.count) tokens; truncated to \(CLIPTokenizer.contextLength) (end token kept)\n".utf8))
-        }
+        PromptCheck.warnTruncation(tokens: full.count)
         if json {
             let obj: [String: Any] = ["text": prompt, "cleaned": cleaned, "tokens": ids, "n_tokens_before_truncation": full.count]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])

@@ -6,30 +6,7 @@ import XCTest
 
 /// `fsvideo frames` and `fsvideo sheet` run as a user runs them: the built binary, its exit code and stderr.
 final class VideoCommandsTests: XCTestCase {
-    private func binary() throws -> String {
-        // The test runner (…/debug/fsvideoPackageTests.xctest) sits next to the built products.
-        let runner = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var p = runner.deletingLastPathComponent().appendingPathComponent("fsvideo").path
-        if !FileManager.default.isExecutableFile(atPath: p) {
-            p = Bundle(for: Self.self).bundleURL.deletingLastPathComponent().appendingPathComponent("fsvideo").path
-        }
-        guard FileManager.default.isExecutableFile(atPath: p) else { throw XCTSkip("fsvideo binary not found next to the test bundle") }
-        return p
-    }
-
-    private func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
+    private func run(_ args: [String]) throws -> CLIProcess.Result { try CLIProcess.run(args) }
 
     func testFramesAndSheetCommands() throws {
         let dir = NSTemporaryDirectory() + "fsvideo-cmd-\(UUID().uuidString)"
