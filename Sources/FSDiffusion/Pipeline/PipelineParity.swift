@@ -24,7 +24,8 @@ public enum PipelineParity {
     /// ../../models/toy_shapes/ (the shared layout), or in `extraDirectories`.
     public static func run(_ f: ParityFixture, extraDirectories: [String] = [], precision: Precision = .fp32) throws -> ParityReport {
         let name = f.metadata["model"] ?? "toy_shapes.safetensors"
-        let dir = URL(fileURLWithPath: f.path).deletingLastPathComponent()
+        // Absolute first: `standardized` on a relative URL ("../shared/…") drops its leading "..".
+        let dir = URL(fileURLWithPath: f.path).absoluteURL.standardized.deletingLastPathComponent()
         let candidates = [dir.appendingPathComponent(name).path,
                           dir.appendingPathComponent("../../models/toy_shapes/" + name).standardized.path]
             + extraDirectories.map { URL(fileURLWithPath: $0).appendingPathComponent(name).path }
