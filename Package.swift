@@ -34,17 +34,25 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
+        // #15 item 5 (parity, test support, bench): parity runners out of the product libraries; one support
+        // target for the tests and the bench; the ArgumentParser pieces both executables share; the bench.
+        .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSEval"],
+                swiftSettings: optimizedInDebug),
+        .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion"], swiftSettings: optimizedInDebug),
+        // end #15 item 5 library targets
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
+            "FSParity", "FSTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
-        .testTarget(name: "FSCheckpointTests", dependencies: ["FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "FSModelsTests", dependencies: ["FSModels", "FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
+        .testTarget(name: "FSCheckpointTests", dependencies: ["FSCheckpoint", "FSTensor", "FSTestSupport"]),
+        .testTarget(name: "FSModelsTests", dependencies: ["FSModels", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
+        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
+        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo",
+                                                    "FSTestSupport"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
-        .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
         .testTarget(name: "fsvideoTests", dependencies: ["fsvideo"]),
     ]
 )

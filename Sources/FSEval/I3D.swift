@@ -200,7 +200,7 @@ public final class I3D {
         return config.timeMean ? I3D.timeMean(perT) : perT
     }
 
-    static func timeMean(_ x: Tensor) -> Tensor {
+    package static func timeMean(_ x: Tensor) -> Tensor {
         let (n, c, t) = (x.shape[0], x.shape[1], x.shape[2])
         var out = Tensor(zeros: [n, c])
         for i in 0..<(n * c) {

@@ -6,8 +6,8 @@ import FSTensor
 ///
 /// Level 0 is `<fmap1[:, i], fmap2[:, j]> / √C` for every pixel pair; levels 1…3 are 2×2 average pools
 /// over the image-2 axes (floor). Each level is stored as [H·W (image-1 pixel), h_l, w_l].
-struct RAFTCorrelation {
-    static let levels = 4
+package struct RAFTCorrelation {
+    package static let levels = 4
     static let radius = 4
     static var channels: Int { levels * (2 * radius + 1) * (2 * radius + 1) }
 

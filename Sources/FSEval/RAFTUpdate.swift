@@ -65,7 +65,7 @@ extension Tensor {
 
 /// Convex upsampling: full-res pixel (8y+dy, 8x+dx) = Σ_k softmax_k(mask[k·64 + dy·8 + dx, y, x]) ·
 /// 8·flow[:, y+ky−1, x+kx−1] over the 3×3 neighbours k = ky·3 + kx (zero flow outside).
-func raftConvexUpsample(flow: Tensor, mask: Tensor) -> Tensor {
+package func raftConvexUpsample(flow: Tensor, mask: Tensor) -> Tensor {
     let h = flow.shape[2], w = flow.shape[3], n = h * w
     var out = Tensor(zeros: [1, 2, 8 * h, 8 * w])
     let ow = 8 * w, on = 64 * n

@@ -4,6 +4,7 @@ import FreeScale
 import FSDiffusion
 import FSTensor
 import FSVideo
+import FSTestSupport
 
 /// `fsvideo bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
 /// same final size and step count, and the object-count quality check (one object per video) at every

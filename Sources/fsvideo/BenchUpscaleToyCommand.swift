@@ -4,6 +4,7 @@ import FreeScale
 import FSDiffusion
 import FSTensor
 import FSVideo
+import FSTestSupport
 
 /// `fsvideo bench upscale-toy`: how faithful vs how creative `upscale` is on the toy model. Toy clips are
 /// generated at the base size, quantised to 8-bit frames (as a user's file would be), upscaled with three

@@ -2,19 +2,18 @@ import Foundation
 import XCTest
 @testable import FSCheckpoint
 import FSTensor
+import FSTestSupport
 
 /// Mutated checkpoints must end in a thrown error or a successful load: never a crash, a hang or an
 /// out-of-bounds read. Mutations: random byte flips (biased toward the header / pickle / zip records
 /// where they matter), truncations at every structural boundary, inflated lengths and bogus offsets.
 final class CheckpointFuzzTests: XCTestCase {
-    struct SplitMix { var s: UInt64; mutating func next() -> UInt64 { s &+= 0x9E37_79B9_7F4A_7C15; var z = s; z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9; z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB; return z ^ (z >> 31) } }
-
     func testMutatedTinyCheckpoints() throws {
         // The real tiny files get 2,500 mutations each (their parse is the slow part); smaller checkpoints
         // derived from them (a 40-tensor safetensors subset, and a synthetic torch zip with shared strided
         // storage) take the rest, so the whole run stays near a minute in a debug build.
         var inputs: [(name: String, data: Data, count: Int)] = []
-        if let root = SharedFixtures.root {
+        if let root = SharedFiles.fixturesRoot {
             for f in ["lvdm/tiny_vc2.ckpt", "lvdm/tiny_vc2.safetensors"] {
                 inputs.append((f, try Data(contentsOf: root.appendingPathComponent(f)), 2_500))
             }
@@ -31,7 +30,7 @@ final class CheckpointFuzzTests: XCTestCase {
             inputs.append(("synthetic.safetensors", try SafeTensors.encode(sd), 10_000))
             inputs.append(("synthetic.ckpt", TorchCheckpointTests.syntheticCheckpoint(), 10_000))
         }
-        var rng = SplitMix(s: 42)
+        var rng = SplitMix64(seed: 42)
         // Outcomes: refused with an error, loaded unchanged in structure (a flip inside tensor data, or in
         // bytes the format ignores), loaded with another structure (a flip in a key name). Unexpected: a
         // truncated file that loads, or a load whose tensors do not hold shape × dtype bytes.

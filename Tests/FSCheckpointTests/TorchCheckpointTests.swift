@@ -4,8 +4,8 @@ import XCTest
 
 final class TorchCheckpointTests: XCTestCase {
     func testTinyCkptEqualsSafetensors() throws {
-        let ckpt = try Checkpoint.load(path: try SharedFixtures.path("lvdm/tiny_vc2.ckpt"))
-        let st = try Checkpoint.load(path: try SharedFixtures.path("lvdm/tiny_vc2.safetensors"))
+        let ckpt = try Checkpoint.load(path: try sharedFixture("lvdm/tiny_vc2.ckpt"))
+        let st = try Checkpoint.load(path: try sharedFixture("lvdm/tiny_vc2.safetensors"))
         XCTAssertEqual(ckpt.keys.count, 1121)
         XCTAssertEqual(Set(ckpt.keys), Set(st.keys))
         for key in st.keys {

@@ -2,6 +2,8 @@ import FSCheckpoint
 import FSDiffusion
 import FSTensor
 import XCTest
+import FSParity
+import FSTestSupport
 
 /// The toy pipeline in bf16 (docs/precision.md): the reference chain's errors next to fp32's, and a short
 /// generation whose decoded video stays within PSNR ≥ 30 dB of the fp32 one with the same seed.
@@ -10,18 +12,17 @@ final class BF16PipelineTests: XCTestCase {
 
     static func loadBF16() throws -> VideoModel {
         if let bf16Model { return bf16Model }
-        let sd = try SafeTensors.read(path: ToyModel.weights.path)
-        let json = try Data(contentsOf: ToyModel.directory.appendingPathComponent("toy_shapes.json"))
-        let m = try VideoModel.load(sd, config: VideoModelConfig.decode(json: json, source: "toy_shapes.json"), precision: .bf16)
+        let m = try ToyModel.make(precision: .bf16)
         bf16Model = m
         return m
     }
 
     func testToyPipelineFixtureErrorsInBF16() throws {
         let f = try ParityFixture(path: sharedFixture("lvdm/toy_pipeline.safetensors"))
-        // The fixture was computed with toy_shapes v1, which PipelineParity loads from ../shared.
-        let r32 = try PipelineParity.run(f)
-        let r16 = try PipelineParity.run(f, precision: .bf16)
+        // The fixture was computed with toy_shapes v1 (../shared/models/toy_shapes/).
+        let v1 = try skippingIfAbsent(ToyModel.v1Weights)
+        let r32 = try PipelineParity.run(f, weights: v1)
+        let r16 = try PipelineParity.run(f, weights: v1, precision: .bf16)
         XCTAssertTrue(r32.passed)
         for (a, b) in zip(r32.lines, r16.lines) where a.name.hasPrefix("output/") {
             let ref = try f.output(String(a.name.dropFirst(7)))

@@ -2,6 +2,7 @@ import Foundation
 import FSDiffusion
 import FSTensor
 import XCTest
+import FSTestSupport
 
 /// `BatchedSampling`: items with their own prompts and seeds denoised together give each item's batch-1
 /// result within float tolerance, in any order and any group size.

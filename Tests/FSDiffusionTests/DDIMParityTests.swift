@@ -2,6 +2,7 @@ import FSCheckpoint
 import FSDiffusion
 import FSTensor
 import XCTest
+import FSParity
 
 /// DDIM schedule, steps and q_sample against the lvdm fixtures (../shared/fixtures/lvdm/README.md §6, §9).
 final class DDIMParityTests: XCTestCase {

@@ -3,6 +3,7 @@ import FSDiffusion
 import FSModels
 import FSTensor
 import XCTest
+import FSTestSupport
 
 final class ModelLoadingTests: XCTestCase {
     /// The toy safetensors carries its config in metadata; it equals toy_shapes.json's parts.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import FSCheckpoint
 @testable import FSEval
+import FSParity
 
 final class AestheticParityTests: XCTestCase {
     func testFixture() throws { assertPasses(try AestheticParity.run(evalFixture("aesthetic.safetensors"))) }

@@ -2,19 +2,10 @@ import Foundation
 import XCTest
 import FSCheckpoint
 @testable import FSEval
+import FSParity
 
-/// The eval reference fixtures in ../shared/fixtures/eval (skipped with a reason when absent).
-func evalFixture(_ name: String) throws -> ParityFixture {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    // ../shared relative to the package root (one more level up for checkouts under a worktree folder).
-    let candidates = ["../shared", "../../shared"].map {
-        root.appendingPathComponent("\($0)/fixtures/eval/\(name)").standardized.path
-    }
-    guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-        throw XCTSkip("reference fixture \(candidates[0]) is absent (../shared not mounted)")
-    }
-    return try ParityFixture(path: path)
-}
+/// The eval reference fixture ../shared/fixtures/eval/<name> (skipped with a reason when absent).
+func evalFixture(_ name: String) throws -> ParityFixture { try ParityFixture(path: sharedFixture("eval/" + name)) }
 
 func assertPasses(_ report: ParityReport, file: StaticString = #filePath, line: UInt = #line) {
     print(report)

@@ -1,13 +1,11 @@
 import XCTest
+import FSTestSupport
 import FSTensor
 @testable import FSEval
 
 /// The evaluation kernels against naive scalar implementations written here.
 final class KernelTests: XCTestCase {
-    func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
-        var g = SplitMix64(seed: seed)
-        return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Float(g.uniform() * 2 - 1) })
-    }
+    func random(_ shape: [Int], _ seed: UInt64) -> Tensor { SeededTensors.uniform(shape, seed: seed) }
 
     func testConv3DMatchesNaive() {
         let x = random([2, 3, 5, 7, 6], 1), w = random([4, 3, 3, 2, 3], 2), b = random([4], 3)

@@ -2,6 +2,7 @@ import FSCheckpoint
 import FSModels
 import FSTensor
 import XCTest
+import FSParity
 
 /// bf16 accuracy on the lvdm fixtures (docs/precision.md): every output's error against the reference, in fp32
 /// and in bf16, as max|Δ| / max|ref|. The parity tests keep checking fp32 with today's tolerances; here bf16
@@ -34,23 +35,23 @@ final class BF16AccuracyTests: XCTestCase {
     }
 
     func testUNetTiny() throws {
-        let path = try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors")
+        let path = try sharedFixture("lvdm/unet3d_tiny.safetensors")
         check(try compare(path) { p in try UNet3DParity.run(ParityFixture(path: path), precision: p) })
     }
 
     func testVAETiny() throws {
-        let path = try unet3DSharedFixture("lvdm/vae_tiny.safetensors")
+        let path = try sharedFixture("lvdm/vae_tiny.safetensors")
         check(try compare(path) { p in try VAEParity.run(ParityFixture(path: path), precision: p) })
     }
 
     func testTextTiny() throws {
-        let path = try unet3DSharedFixture("lvdm/clip_text_tiny.safetensors")
+        let path = try sharedFixture("lvdm/clip_text_tiny.safetensors")
         check(try compare(path) { p in try OpenCLIPTextParity.run(ParityFixture(path: path), precision: p) })
     }
 
     /// Without AVX512-BF16 (forced), bf16 runs on the portable kernel: same accuracy.
     func testUNetTinyOnPortableKernel() throws {
-        let path = try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors")
+        let path = try sharedFixture("lvdm/unet3d_tiny.safetensors")
         BF16Support.forceDisabled = true
         defer { BF16Support.forceDisabled = false }
         XCTAssertEqual(PrecisionChoice.auto.resolved(), .fp32)

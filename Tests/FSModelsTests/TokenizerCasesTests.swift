@@ -6,7 +6,7 @@ final class TokenizerCasesTests: XCTestCase {
     struct Case: Decodable { let text: String; let tokens: [Int]; let cleaned: String; let n_tokens_before_truncation: Int }
 
     func testEveryReferenceCase() throws {
-        let path = try textVAESharedFixture("lvdm/tokenizer_cases.json")
+        let path = try sharedFixture("lvdm/tokenizer_cases.json")
         let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         XCTAssertEqual(cases.count, 50)
         let tok = CLIPTokenizer.shared

@@ -2,11 +2,12 @@ import FSCheckpoint
 import FSModels
 import FSTensor
 import XCTest
+import FSParity
 
 /// UNet3D against the lvdm reference fixtures (../shared/fixtures/lvdm/README.md §1, §2).
 final class UNet3DParityTests: XCTestCase {
     func testTinyFixturePasses() throws {
-        let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors"))
+        let f = try ParityFixture(path: try sharedFixture("lvdm/unet3d_tiny.safetensors"))
         let report = try UNet3DParity.run(f)
         print(report)
         XCTAssertTrue(report.passed, "first divergence: \(report.firstFailure?.name ?? "-")")
@@ -14,7 +15,7 @@ final class UNet3DParityTests: XCTestCase {
     }
 
     func testDilatedFixturePasses() throws {
-        let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny_dilated.safetensors"))
+        let f = try ParityFixture(path: try sharedFixture("lvdm/unet3d_tiny_dilated.safetensors"))
         XCTAssertEqual(try UNet3DParity.dilationMap(of: f).count, 9)
         let report = try UNet3DParity.run(f)
         print(report)
@@ -24,8 +25,8 @@ final class UNet3DParityTests: XCTestCase {
     /// tiny_vc2.ckpt holds the same UNet with float16 weights (README §8): the model built from it equals the
     /// fixture model with its float32 weights rounded to float16, and stays near the float32 reference.
     func testCheckpointFP16WeightsGiveSameOutputWithinFP16Rounding() throws {
-        let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors"))
-        let ckpt = try Checkpoint.load(path: try unet3DSharedFixture("lvdm/tiny_vc2.ckpt"))
+        let f = try ParityFixture(path: try sharedFixture("lvdm/unet3d_tiny.safetensors"))
+        let ckpt = try Checkpoint.load(path: try sharedFixture("lvdm/tiny_vc2.ckpt"))
         let fromCkpt = try UNet3DParity.makeModel(f, weights: ckpt.view(prefix: UNet3D.checkpointPrefix))
         let (epsCkpt, _) = try UNet3DParity.forward(fromCkpt, f, observe: false)
 
@@ -48,7 +49,7 @@ final class UNet3DParityTests: XCTestCase {
 
     /// The guidance pair as one batch of 2 equals two batch-1 calls.
     func testGuidedBatchEqualsSeparateCalls() throws {
-        let f = try ParityFixture(path: try unet3DSharedFixture("lvdm/unet3d_tiny.safetensors"))
+        let f = try ParityFixture(path: try sharedFixture("lvdm/unet3d_tiny.safetensors"))
         let model = try UNet3DParity.makeModel(f, weights: f.params.view(UNet3D.checkpointPrefix))
         let x = try f.input("x").slice(axis: 0, 0..<1)
         let ctx = try f.input("context")

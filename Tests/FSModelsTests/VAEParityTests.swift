@@ -2,10 +2,11 @@ import FSCheckpoint
 import FSTensor
 import XCTest
 @testable import FSModels
+import FSParity
 
 final class VAEParityTests: XCTestCase {
     func testVAETinyFixturePasses() throws {
-        let path = try textVAESharedFixture("lvdm/vae_tiny.safetensors")
+        let path = try sharedFixture("lvdm/vae_tiny.safetensors")
         let report = try VAEParity.run(ParityFixture(path: path))
         print(report)
         XCTAssertTrue(report.passed, "first divergence: \(report.firstFailure?.name ?? "-")")

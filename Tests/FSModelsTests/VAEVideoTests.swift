@@ -7,7 +7,7 @@ import XCTest
 /// (latents) must give, frame by frame, the reference posterior mean / logvar (decoded images).
 final class VAEVideoTests: XCTestCase {
     func loadTiny() throws -> (AutoencoderKL, ParityFixture) {
-        let f = try ParityFixture(path: try textVAESharedFixture("lvdm/vae_tiny.safetensors"))
+        let f = try ParityFixture(path: try sharedFixture("lvdm/vae_tiny.safetensors"))
         let config = try JSONDecoder().decode(AutoencoderKLConfig.self, from: XCTUnwrap(f.configJSON))
         return (try AutoencoderKL(config: config, weights: f.stateDict.view(prefix: "param/first_stage_model.")), f)
     }

@@ -169,7 +169,7 @@ final class MutatedInputTests: XCTestCase {
         try VideoWriter.write(clip, to: "\(dir)/a.webm")
         try VideoWriter.write(clip, to: "\(dir)/a.gif")
         try PNGWriter.write(rgb: clip.frame(0), width: 32, height: 24, to: "\(dir)/a.png")
-        var rng = SplitMix(seed: 2024)
+        var rng = SplitMix64(seed: 2024)
         let before = openFDs()
         var outcomes = [String: Int]()
         for ext in ["mp4", "webm", "gif", "png"] {
@@ -203,17 +203,5 @@ final class MutatedInputTests: XCTestCase {
         }
         print("mutated inputs: \(outcomes)")
         XCTAssertEqual(openFDs(), before, "file descriptors leaked")
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

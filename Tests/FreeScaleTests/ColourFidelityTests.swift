@@ -1,6 +1,7 @@
 import FSTensor
 import XCTest
 @testable import FreeScale
+import FSTestSupport
 
 /// The colour measure of the toy quality check on drawn videos.
 final class ColourFidelityTests: XCTestCase {

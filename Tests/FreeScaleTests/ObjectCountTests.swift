@@ -1,5 +1,6 @@
 import XCTest
 @testable import FreeScale
+import FSTestSupport
 
 /// The toy quality check's object counter on drawn frames.
 final class ObjectCountTests: XCTestCase {

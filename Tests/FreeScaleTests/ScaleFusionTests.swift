@@ -1,5 +1,6 @@
 import FSCheckpoint
 import FSTensor
+import FSTestSupport
 @testable import FreeScale
 import XCTest
 
@@ -54,8 +55,7 @@ final class ScaleFusionTests: XCTestCase {
     }
 
     func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1) -> Tensor {
-        var g = SplitMix64(seed: seed)
-        return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in (Float(g.next() % 2001) / 1000 - 1) * scale })
+        SeededTensors.grid(shape, seed: seed, scale: scale)
     }
 
     func randomWeights(c: Int, heads: Int) -> SelfAttentionWeights {

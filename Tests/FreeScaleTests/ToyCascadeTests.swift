@@ -1,19 +1,14 @@
 import FSCheckpoint
 import FSDiffusion
 import FSTensor
+import FSTestSupport
 @testable import FreeScale
 import XCTest
 
 /// End-to-end cascade on the built-in toy model (few steps to stay quick).
 final class ToyCascadeTests: XCTestCase {
-    static func toyModel(filePath: String = #filePath) throws -> VideoModel {
-        let root = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let path = root.appendingPathComponent("Fixtures/models/toy_shapes_v2/toy_shapes_v2.safetensors").path
-        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("toy model absent at \(path)") }
-        let sd = try SafeTensors.read(path: path)
-        return try VideoModel.load(sd, config: VideoModel.resolveConfig(for: sd).config)
-    }
+    /// A fresh copy of the bundled toy model (GoldenLatentTests loads it through here too).
+    static func toyModel() throws -> VideoModel { try ToyModel.make() }
 
     func pipeline(_ model: VideoModel, steps: Int, seed: UInt64) throws -> TextToVideo {
         var s = GenerationSettings(prompt: "a red circle moving right on a black background", model: model.config)

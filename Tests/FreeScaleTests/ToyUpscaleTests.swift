@@ -3,6 +3,7 @@ import FSDiffusion
 import FSTensor
 @testable import FreeScale
 import XCTest
+import FSTestSupport
 
 /// Video-to-video: a toy clip as the base stage of the same cascade (what `fsvideo upscale` runs).
 final class ToyUpscaleTests: XCTestCase {

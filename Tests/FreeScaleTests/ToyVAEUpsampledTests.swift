@@ -2,6 +2,7 @@ import FSDiffusion
 import FSTensor
 @testable import FreeScale
 import XCTest
+import FSTestSupport
 
 /// The bundled toy model (v2) has a VAE that keeps frames above its 64x96 training size: what every
 /// FreeScale stage and `upscale` feed it (../shared/models/toy_shapes_v2/README.md has its maker's figures).

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 
@@ -20,19 +21,13 @@ public enum PipelineParity {
         }
     }
 
-    /// Finds the weights the fixture's `model` metadata names: beside the fixture, in
-    /// ../../models/toy_shapes/ (the shared layout), or in `extraDirectories`.
-    public static func run(_ f: ParityFixture, extraDirectories: [String] = [], precision: Precision = .fp32) throws -> ParityReport {
-        let name = f.metadata["model"] ?? "toy_shapes.safetensors"
-        // Absolute first: `standardized` on a relative URL ("../shared/…") drops its leading "..".
-        let dir = URL(fileURLWithPath: f.path).absoluteURL.standardized.deletingLastPathComponent()
-        let candidates = [dir.appendingPathComponent(name).path,
-                          dir.appendingPathComponent("../../models/toy_shapes/" + name).standardized.path]
-            + extraDirectories.map { URL(fileURLWithPath: $0).appendingPathComponent(name).path }
-        guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw FSError("\(f.path): model weights '\(name)' not found (looked in \(candidates.joined(separator: ", ")))")
-        }
-        let sd = try SafeTensors.read(path: path)
+    /// The weights file the fixture's `model` metadata names (the reference was computed with it); where it
+    /// lies is the caller's business (`fsvideo parity --model`, or the tests' shared model folder).
+    public static func modelName(of f: ParityFixture) -> String { f.metadata["model"] ?? "toy_shapes.safetensors" }
+
+    /// Loads the model from `weights` (a safetensors file with the fixture's model) and runs the fixture.
+    public static func run(_ f: ParityFixture, weights: String, precision: Precision = .fp32) throws -> ParityReport {
+        let sd = try SafeTensors.read(path: weights)
         let model = try VideoModel.load(sd, config: VideoModel.resolveConfig(for: sd).config, precision: precision)
         return try run(f, model: model)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/aesthetic` fixtures (../shared/fixtures/eval/aesthetic.safetensors): the tiny
@@ -43,7 +44,7 @@ public enum AestheticParity {
         return report
     }
 
-    static func video(_ t: StoredTensor) throws -> RGBVideo {
+    package static func video(_ t: StoredTensor) throws -> RGBVideo {
         guard t.shape.count == 4, t.shape[3] == 3, t.dtype == .u8 else {
             throw FSError("aesthetic fixture: frames must be U8 [T,H,W,3], got \(t.dtype.rawValue) \(t.shape)")
         }

@@ -1,36 +1,12 @@
-import Foundation
-import FSCheckpoint
-import FSDiffusion
 import FSTensor
-import XCTest
 
-/// The built-in toy model (Fixtures/models/toy_shapes_v2/, in the repository: toy_shapes v2), loaded once
-/// per test process. The v1 model, which the reference fixtures were computed with, is in ../shared only.
-enum ToyModel {
-    static let directory = packageRoot.appendingPathComponent("Fixtures/models/toy_shapes_v2")
-    static let weights = directory.appendingPathComponent("toy_shapes_v2.safetensors")
-    nonisolated(unsafe) private static var cached: VideoModel?
-
-    static func load() throws -> VideoModel {
-        if let cached { return cached }
-        let sd = try SafeTensors.read(path: weights.path)
-        let json = try Data(contentsOf: directory.appendingPathComponent("toy_shapes.json"))
-        let m = try VideoModel.load(sd, config: VideoModelConfig.decode(json: json, source: "toy_shapes.json"))
-        cached = m
-        return m
-    }
-
-    static func settings(_ prompt: String, steps: Int, frames: Int = 16, seed: UInt64) throws -> GenerationSettings {
-        var s = GenerationSettings(prompt: prompt, model: try load().config)
-        s.steps = steps; s.frames = frames; s.seed = seed
-        return s
-    }
-}
-
-/// Naive helpers on a decoded video [3, F, H, W] in [-1, 1] (written here, independent of FSVideo).
-enum FrameAnalysis {
+/// Naive helpers on a decoded video [3, F, H, W] in [-1, 1] (independent of FSVideo), for the toy
+/// pipeline's "one compact object" test. Its rule (whole-frame median, max channel difference > 60 in
+/// 8-bit units, components of ≥ 6 pixels) is the plain-generation test's own; `ObjectCount` is the
+/// FreeScale benches' (border median, per-size area floor, optional edge streaks).
+public enum FrameAnalysis {
     /// uint8 RGB of frame f: clamp, (x+1)/2·255, round.
-    static func rgb(_ v: Tensor, frame f: Int) -> [[UInt8]] {
+    public static func rgb(_ v: Tensor, frame f: Int) -> [[UInt8]] {
         let (t, h, w) = (v.shape[1], v.shape[2], v.shape[3])
         return (0..<(h * w)).map { p in
             (0..<3).map { c in
@@ -42,7 +18,7 @@ enum FrameAnalysis {
 
     /// (objects, foreground fraction): pixels farther than 60 (max channel difference) from the frame's
     /// median colour are foreground; 4-connected components of ≥ 6 pixels are objects.
-    static func objects(_ v: Tensor, frame f: Int) -> (count: Int, foreground: Double) {
+    public static func objects(_ v: Tensor, frame f: Int) -> (count: Int, foreground: Double) {
         let (h, w) = (v.shape[2], v.shape[3])
         let px = rgb(v, frame: f)
         let median = (0..<3).map { c in px.map { Int($0[c]) }.sorted()[px.count / 2] }

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/fvd_preprocess` fixtures.

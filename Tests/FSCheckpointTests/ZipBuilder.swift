@@ -1,29 +1,4 @@
 import Foundation
-import XCTest
-
-/// Locates ../shared/fixtures beside the package (or the worktree's main checkout).
-enum SharedFixtures {
-    static var root: URL? {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        for _ in 0..<6 {
-            dir = dir.deletingLastPathComponent()
-            let candidate = dir.appendingPathComponent("shared/fixtures")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-            let sibling = dir.deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-            if FileManager.default.fileExists(atPath: sibling.path) && dir.lastPathComponent != "" {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return sibling }
-            }
-        }
-        return nil
-    }
-
-    static func path(_ rel: String) throws -> String {
-        guard let r = root else { throw XCTSkip("../shared/fixtures is absent: skipping \(rel)") }
-        let p = r.appendingPathComponent(rel).path
-        guard FileManager.default.fileExists(atPath: p) else { throw XCTSkip("\(p) is absent") }
-        return p
-    }
-}
 
 /// Builds a stored-entry zip archive in memory (what torch.save writes).
 enum ZipBuilder {

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSModels
 import FSTensor
 
 /// Parity runner for `vae` fixtures (../shared/fixtures/lvdm/vae_tiny.safetensors): AutoencoderKL from the

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/raft` fixtures (weights under `param/module.`, as in `raft-things.pth`).

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSModels
 import FSTensor
 
 /// Parity runner for fixtures of kind `unet3d` (../shared/fixtures/lvdm/README.md §1–2): builds the UNet from

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSTensor
 
 /// Parity runner for kind `ddim` (ddim_vc2.safetensors): schedule arrays, three guided steps, q_sample.

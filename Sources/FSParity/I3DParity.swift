@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/i3d` fixtures (../shared/fixtures/eval/i3d.safetensors).

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSModels
 import FSTensor
 
 /// Parity runner for `clip_text` fixtures (../shared/fixtures/lvdm/clip_text_tiny.safetensors): builds the

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/dynamic_degree` fixtures: the safetensors flows plus the JSON beside it

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSEval
 import FSTensor
 
 /// Parity runner for `eval/frechet` fixtures (all cases found under `input/<case>/a`).

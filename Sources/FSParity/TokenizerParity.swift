@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSModels
 import FSTensor
 
 /// Parity for tokenizer CASES.json files: a JSON array of `{"text", "tokens"}` (other keys ignored).
