@@ -1,3 +1,5 @@
+import FSDiffusion
+import FreeScale
 import Foundation
 import FSCheckpoint
 import FSModels
