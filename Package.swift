@@ -30,29 +30,33 @@ let package = Package(
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"], swiftSettings: optimizedInDebug),
         .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
-        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FSVideo"],
+        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSVideo"],
+                swiftSettings: optimizedInDebug),
+        // Prompt → video as one call: model loading and config resolution, the text-to-video run, the cascade.
+        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
         // #15 item 5 (parity, test support, bench): parity runners out of the product libraries; one support
         // target for the tests and the bench; the ArgumentParser pieces both executables share; the bench.
-        .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSEval"],
+        .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSEval"],
                 swiftSettings: optimizedInDebug),
-        .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion"], swiftSettings: optimizedInDebug),
+        .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
         // end #15 item 5 library targets
         .executableTarget(name: "fsvideo", dependencies: [
-            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
+            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
             "FSParity", "FSTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
         .testTarget(name: "FSCheckpointTests", dependencies: ["FSCheckpoint", "FSTensor", "FSTestSupport"]),
         .testTarget(name: "FSModelsTests", dependencies: ["FSModels", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
-        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
-        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo",
+        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSPipeline", "FSModels", "FSCheckpoint", "FSTensor",
+                                                      "FSParity", "FSTestSupport"]),
+        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSPipeline", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo",
                                                     "FSTestSupport"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
-        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline"]),
     ]
 )

@@ -1,7 +1,9 @@
 import Foundation
+import FreeScale
 import FSCheckpoint
 import FSDiffusion
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// Parity runner for kind `pipeline` (toy_pipeline.safetensors): tokenize → text encode → guided DDIM from

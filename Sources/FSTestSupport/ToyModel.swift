@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 
 /// The toy model for tests and toy benches: the bundled v2 (Fixtures/models/toy_shapes_v2/, in the

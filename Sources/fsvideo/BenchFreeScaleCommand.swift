@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FreeScale
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench freescale`: the cost of FreeScale's UNet hooks at VideoCrafter2 scale (synthetic weights).

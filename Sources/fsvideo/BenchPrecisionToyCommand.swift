@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FSPipeline
 import FSDiffusion
 import FreeScale
 import FSTensor

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench text`: VideoCrafter2's text encoder (ViT-H-14 text tower, layer "penultimate") over seeded

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FSPipeline
 import FSTensor
 import FSVideo
 

@@ -1,6 +1,7 @@
 import Foundation
 import FreeScale
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// Range checks of numeric flags, made before any file is read or model loaded. The limits are far beyond

@@ -1,4 +1,5 @@
 import Foundation
+import FSPipeline
 import FSDiffusion
 import FSTensor
 

@@ -1,4 +1,5 @@
 import Foundation
+import FSPipeline
 import FSTensor
 
 /// `upscale` over several clips (several inputs, or a folder of videos): the same items, seeds, layouts,

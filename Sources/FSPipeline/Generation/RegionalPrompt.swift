@@ -1,3 +1,4 @@
+import FSDiffusion
 import FSTensor
 
 /// A second prompt that conditions part of the frame (local semantic editing, `fsvideo upscale --edit-mask

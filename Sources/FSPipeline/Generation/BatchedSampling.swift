@@ -1,3 +1,4 @@
+import FSDiffusion
 import Foundation
 import FSModels
 import FSTensor
