@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fsvideo", targets: ["fsvideo"]),
+        .executable(name: "fsvideo-bench", targets: ["fsvideo-bench"]),   // #15 item 5: the benchmarks, out of the CLI
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -42,10 +43,17 @@ let package = Package(
         .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSEval"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
-        // end #15 item 5 library targets
+        .target(name: "FSCommandLine", dependencies: ["FSTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                swiftSettings: optimizedInDebug),
+        .executableTarget(name: "fsvideo-bench", dependencies: [
+            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
+            "FSCommandLine", "FSTestSupport", "CBLAS",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimizedInDebug),
+        // end #15 item 5 targets
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
-            "FSParity", "FSTestSupport",
+            "FSParity", "FSCommandLine", "FSTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
@@ -57,6 +65,6 @@ let package = Package(
                                                     "FSTestSupport"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
-        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FSCommandLine"]),
     ]
 )

@@ -3,6 +3,7 @@ import Foundation
 import FreeScale
 import FSPipeline
 import FSTensor
+import FSCommandLine
 
 extension BatchLayout: ExpressibleByArgument {}
 

@@ -3,6 +3,7 @@ import FreeScale
 import FSPipeline
 import FSDiffusion
 import FSTensor
+import FSCommandLine
 
 /// A batch of videos (prompts × samples) in one output folder, or this process's shard of it: the items the
 /// shard owns that are not complete yet are generated one by one, each published atomically as soon as it is

@@ -1,12 +1,11 @@
 import ArgumentParser
 
-/// `fsvideo bench <what>`: release-build benchmarks that print their own baseline (raw sgemm) from the same run.
+/// `fsvideo bench freescale-toy`: the one benchmark still in the CLI, because it takes `generate`'s
+/// FreeScale plan flags (`FreeScaleOptions`, a CLI type); every other benchmark is `fsvideo-bench`.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks (build with -c release). Each prints its baseline from the same run.",
-        subcommands: [BenchOpsCommand.self, BenchFreeScaleCommand.self, BenchFreeScaleToyCommand.self, BenchUpscaleToyCommand.self, BenchEvalCommand.self,
-                      BenchUNetCommand.self, BenchVideoCommand.self, BenchTextCommand.self, BenchVAECommand.self,
-                      BenchPrecisionToyCommand.self]
+        abstract: "The FreeScale toy benchmark (build with -c release); the other benchmarks are `fsvideo-bench`.",
+        subcommands: [BenchFreeScaleToyCommand.self]
     )
 }

@@ -6,6 +6,7 @@ import FSDiffusion
 import FSTensor
 import FSVideo
 import FSTestSupport
+import FSCommandLine
 
 /// `fsvideo bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
 /// same final size and step count, and the object-count quality check (one object per video) at every
@@ -31,13 +32,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
     @Option(help: "One caption for every pair instead of the ten built-in ones (e.g. the demo's).") var prompt: String?
     @Option(name: .customLong("first-seed"), help: "Seed of pair 0; pair k uses first-seed + k.") var firstSeed: UInt64 = 1000
 
-    static let captions = [
-        "a red circle moving right on a black background", "a green square moving left on a gray background",
-        "a blue diamond moving up on a purple background", "a yellow circle moving down on a brown background",
-        "a white square staying still on a gray background", "a red diamond moving left on a black background",
-        "a green circle moving up on a brown background", "a blue square moving right on a gray background",
-        "a yellow diamond staying still on a purple background", "a white circle moving down on a black background",
-    ]
+    static var captions: [String] { ToyCaptions.all }
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 

@@ -3,6 +3,7 @@ import Foundation
 import FSEval
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 /// `fsvideo eval`: FVD (I3D, as common_metrics_on_video_quality) and VBench's dynamic degree (RAFT).
 struct EvalCommand: ParsableCommand {

@@ -1,32 +1,12 @@
 import Foundation
 import FreeScale
+import FSCommandLine
 import FSModels
 import FSPipeline
 import FSTensor
 
-/// Range checks of numeric flags, made before any file is read or model loaded. The limits are far beyond
-/// anything useful and small enough that every product of them (frames × height × width × channels)
-/// fits in an Int, so nothing downstream can overflow.
-enum FlagCheck {
-    static let maxFrames = 1024
-    static let maxSide = 16384
-    static let maxSteps = 1000
-
-    static func int(_ value: Int?, _ flag: String, _ range: ClosedRange<Int>) throws {
-        guard let value else { return }
-        guard range.contains(value) else {
-            throw FSError("\(flag) must be in \(range.lowerBound)...\(range.upperBound), got \(value)")
-        }
-    }
-
-    /// Also refuses NaN and ±infinity.
-    static func double(_ value: Double?, _ flag: String, _ range: ClosedRange<Double>, openLower: Bool = false) throws {
-        guard let value else { return }
-        guard value.isFinite, range.contains(value), !(openLower && value == range.lowerBound) else {
-            throw FSError("\(flag) must be a number in \(openLower ? "(" : "[")\(Self.format(range.lowerBound)), \(Self.format(range.upperBound))], got \(value)")
-        }
-    }
-
+/// The frame-size check of `fsvideo`'s flags (the numeric range checks are FSCommandLine's).
+extension FlagCheck {
     /// Each side of a frame size within 1...maxSide.
     static func size(_ text: String?, _ flag: String) throws {
         guard let text else { return }
@@ -41,10 +21,6 @@ enum FlagCheck {
                 }
             }
         }
-    }
-
-    private static func format(_ v: Double) -> String {
-        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 }
 
@@ -64,12 +40,6 @@ enum PromptCheck {
         if n > CLIPTokenizer.contextLength {
             CLIWarning.print("\(what) has \(n) tokens; truncated to \(CLIPTokenizer.contextLength) (end token kept)")
         }
-    }
-}
-
-enum CLIWarning {
-    static func print(_ message: String) {
-        FileHandle.standardError.write(Data("fsvideo: warning: \(message)\n".utf8))
     }
 }
 

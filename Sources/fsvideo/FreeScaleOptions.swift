@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FreeScale
 import FSTensor
+import FSCommandLine
 
 /// The FreeScale flags of `fsvideo generate` (and later `upscale`), DESIGN §3.
 struct FreeScaleOptions: ParsableArguments {

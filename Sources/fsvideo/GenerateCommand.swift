@@ -5,6 +5,7 @@ import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 /// `fsvideo generate`: prompt → MP4 at the model's base size (the FreeScale cascade plugs in at
 /// `GenerationRun.latents`). Everything is written into a temporary directory renamed into place at the end.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FSTensor
+import FSCommandLine
 
 /// `fsvideo manifest DIR`: merges the shard manifests of a batch folder into DIR/manifest.jsonl (one line per
 /// item: its latest outcome, or "missing"), checks the published videos, reports what is missing or failed,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 struct SheetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import FSPipeline
 import FSTensor
+import FSCommandLine
 
 /// `upscale` over several clips (several inputs, or a folder of videos): the same items, seeds, layouts,
 /// shards, verified resume and manifests as a `generate` batch. Clip i, sample k is item i·S + k with seed

@@ -5,6 +5,7 @@ import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 /// `fsvideo upscale`: FreeScale on an existing clip. The clip (resampled to the model's frame count, resized
 /// to cover the base size and centre-cropped) is VAE-encoded (posterior mean) and used as the base stage;

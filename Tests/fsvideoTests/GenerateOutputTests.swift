@@ -2,6 +2,7 @@ import Foundation
 @testable import fsvideo
 import FSTensor
 import XCTest
+import FSCommandLine
 
 /// `fsvideo generate`'s output-directory rules and argument parsing (no model runs here).
 final class GenerateOutputTests: XCTestCase {

@@ -3,7 +3,7 @@ import FSTensor
 /// lvdm `SpatialTransformer` (use_linear): GN(32, eps 1e-6) per frame → tokens `[(b·t), H·W, C]` (row-major
 /// over H then W) → proj_in Linear → BasicTransformerBlock(s) with the text context → proj_out Linear →
 /// back to `[(b·t), C, H, W]` → + input. attn1 goes through the run's `SpatialSelfAttentionStrategy`.
-struct SpatialTransformer {
+package struct SpatialTransformer {
     let name: String
     let norm: GroupNormLayer
     let projIn: LinearLayer
@@ -12,8 +12,8 @@ struct SpatialTransformer {
     let inner: Int
     let downsampleFactor: Int
 
-    init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int,
-         downsampleFactor: Int) {
+    package init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int,
+                 downsampleFactor: Int) {
         self.name = name
         self.downsampleFactor = downsampleFactor
         inner = heads * headDim
@@ -27,7 +27,7 @@ struct SpatialTransformer {
     }
 
     /// `x [(b·t), C, H, W]`, `context [b, L, ctx]` (one per video; frames share it).
-    func callAsFunction(_ x: Tensor, context: Tensor, run: UNetRun) throws -> Tensor {
+    package func callAsFunction(_ x: Tensor, context: Tensor, run: UNetRun) throws -> Tensor {
         let n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
         let normed = norm(x)
         run.observe(name + ".norm", normed)
@@ -50,24 +50,5 @@ struct SpatialTransformer {
         var y = out.permuted([0, 2, 1]).reshaped([n, c, h, w])
         y += x
         return y
-    }
-}
-
-/// One SpatialTransformer outside a UNet (benchmarks, memory checks): weights under `prefix` of `source`.
-public struct StandaloneSpatialTransformer {
-    let block: SpatialTransformer
-
-    public init(channels: Int, headChannels: Int, contextDim: Int, source: WeightSource, prefix: String = "") {
-        block = SpatialTransformer(WeightScope(source, prefix: prefix), name: "spatial_transformer", channels: channels,
-                                   heads: channels / headChannels, headDim: headChannels, depth: 1,
-                                   contextDim: contextDim, downsampleFactor: 1)
-    }
-
-    /// `x [(b·t), C, H, W]`, `context [b, L, ctx]` → `[(b·t), C, H, W]`.
-    public func callAsFunction(_ x: Tensor, context: Tensor, batch: Int, frames: Int,
-                               strategy: SpatialSelfAttentionStrategy? = nil) throws -> Tensor {
-        let run = UNetRun(options: UNet3DForwardOptions(), batch: batch, frames: frames, latentHeight: x.shape[2],
-                          spatialStrategy: strategy ?? GlobalSpatialSelfAttention())
-        return try block(x, context: context, run: run)
     }
 }

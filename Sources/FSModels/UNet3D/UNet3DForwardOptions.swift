@@ -21,7 +21,7 @@ public struct UNet3DForwardOptions {
 }
 
 /// What every layer needs during one forward: the hooks plus the batch/frame layout.
-struct UNetRun {
+package struct UNetRun {
     let options: UNet3DForwardOptions
     /// Videos in the batch (b) and frames per video (t); 4-D activations are `[(b·t), C, H, W]`.
     let batch: Int
@@ -29,6 +29,12 @@ struct UNetRun {
     /// Latent height (for the downsample factor of a level).
     let latentHeight: Int
     let spatialStrategy: SpatialSelfAttentionStrategy
+
+    package init(options: UNet3DForwardOptions, batch: Int, frames: Int, latentHeight: Int,
+                 spatialStrategy: SpatialSelfAttentionStrategy) {
+        self.options = options; self.batch = batch; self.frames = frames; self.latentHeight = latentHeight
+        self.spatialStrategy = spatialStrategy
+    }
 
     func dilation(_ name: String) -> Int { options.convDilation[name] ?? 1 }
 

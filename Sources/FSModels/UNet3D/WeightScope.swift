@@ -15,12 +15,12 @@ extension WeightLoader: WeightSource {}
 /// lvdm-relative names.
 /// `precision` is what the GEMM-shaped layers built from this scope compute in (their weights are stored in
 /// it); norms, embeddings and biases are always fp32 tensors.
-struct WeightScope {
+package struct WeightScope {
     let source: WeightSource
     let prefix: String
     let precision: Precision
 
-    init(_ source: WeightSource, prefix: String = "", precision: Precision = .fp32) {
+    package init(_ source: WeightSource, prefix: String = "", precision: Precision = .fp32) {
         self.source = source; self.prefix = prefix; self.precision = precision
     }
 

@@ -6,6 +6,7 @@ import FSDiffusion
 import FSTensor
 import FSVideo
 import FSTestSupport
+import FSCommandLine
 
 /// `fsvideo bench upscale-toy`: how faithful vs how creative `upscale` is on the toy model. Toy clips are
 /// generated at the base size, quantised to 8-bit frames (as a user's file would be), upscaled with three
@@ -32,7 +33,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
 
     func run() throws {
         let precision = try compute.apply(toStdout: true)
-        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
+        let loaded = try BenchToyModel.load(precision: precision)
         let mc = loaded.model.config
         let target = try FrameSize(parsing: res, flag: "--res")
         // (name, restart step, α): more restart steps and a smaller α keep more of the input.
@@ -47,7 +48,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         var vaePSNR = 0.0
         log("bench upscale-toy: \(clips) clips, \(frames) frames, \(steps) steps, → \(target)")
         for k in 0..<clips {
-            var s = GenerationSettings(prompt: BenchFreeScaleToyCommand.captions[k % BenchFreeScaleToyCommand.captions.count], model: mc)
+            var s = GenerationSettings(prompt: ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = UInt64(2000 + k)
             let t2v = try TextToVideo(model: loaded.model, settings: s)
             let input = try Frames(tensor: t2v.decode(t2v.generate())).tensor()       // 8-bit, like a file

@@ -2,17 +2,19 @@ import ArgumentParser
 import Foundation
 import FSTensor
 
-extension PrecisionChoice: ExpressibleByArgument {}
+extension PrecisionChoice: @retroactive ExpressibleByArgument {}
 
 /// `--precision` and `--threads`, shared by generate, upscale and the benches.
-struct ComputeOptions: ParsableArguments {
+public struct ComputeOptions: ParsableArguments {
     @Option(help: "Arithmetic of convolutions, linears and attention products: fp32, bf16 (weights stored in bf16, fp32 accumulation) or auto (bf16 where the CPU has AVX512-BF16, else fp32).")
-    var precision: PrecisionChoice = .auto
+    public var precision: PrecisionChoice = .auto
     @Option(help: "Worker threads (default: FSVIDEO_THREADS, else all cores).")
-    var threads: Int?
+    public var threads: Int?
+
+    public init() {}
 
     /// Applies `--threads`, resolves the precision and prints the choice (stderr unless `toStdout`).
-    func apply(toStdout: Bool = false) throws -> Precision {
+    public func apply(toStdout: Bool = false) throws -> Precision {
         if let threads {
             try FlagCheck.int(threads, "--threads", 1...4096)
             ParallelFor.threadCount = threads

@@ -3,6 +3,7 @@ import Foundation
 import FSModels
 import FSPipeline
 import FSTensor
+import FSCommandLine
 
 /// `fsvideo bench unet`: one UNet3D forward over seeded synthetic weights (no checkpoint needed), with the
 /// analytic FLOP count, peak RSS and the raw sgemm rate of the same run. `--spatial-transformer` times one

@@ -3,6 +3,7 @@ import Foundation
 import FSModels
 import FSPipeline
 import FSTensor
+import FSCommandLine
 
 /// `fsvideo bench vae`: VideoCrafter2's VAE over seeded synthetic weights: decode and encode of one frame at
 /// each size (what the per-frame video path does for every frame), time, GFLOP/s and peak RSS per phase.

@@ -3,6 +3,7 @@ import Foundation
 import FSModels
 import FSPipeline
 import FSTensor
+import FSCommandLine
 
 /// `fsvideo bench text`: VideoCrafter2's text encoder (ViT-H-14 text tower, layer "penultimate") over seeded
 /// synthetic weights: tokenize + encode the conditional and the empty prompt, against raw sgemm.

@@ -23,7 +23,7 @@ struct BenchPrecisionToyCommand: ParsableCommand {
         if let threads { ParallelFor.threadCount = threads }
         guard pairs >= 1, frames >= 1, steps >= 1 else { throw FSError("--pairs, --frames, --steps must be ≥ 1") }
         print("bf16 kernel: \(BF16Support.description), threads \(ParallelFor.threadCount)")
-        let models = try [Precision.fp32, .bf16].map { try ModelFiles.load(ckpt: nil, config: nil, precision: $0) }
+        let models = try [Precision.fp32, .bf16].map { try BenchToyModel.load(precision: $0) }
         let mc = models[0].model.config
         let geometry = ModelGeometry(model: mc)
         var request = FreeScaleRequest()
@@ -32,7 +32,7 @@ struct BenchPrecisionToyCommand: ParsableCommand {
         print("| pair | caption | seed | PSNR fp32 vs bf16 (dB) | objects fp32 | objects bf16 |")
         print("|---|---|---|---|---|---|")
         for k in 0..<pairs {
-            var s = GenerationSettings(prompt: BenchFreeScaleToyCommand.captions[k % BenchFreeScaleToyCommand.captions.count], model: mc)
+            var s = GenerationSettings(prompt: ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = UInt64(1000 + k)
             var videos: [Tensor] = []
             for (i, loaded) in models.enumerated() {

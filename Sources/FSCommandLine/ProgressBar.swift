@@ -2,31 +2,31 @@ import Foundation
 
 /// A one-line progress bar on stderr: `label [#####.....] n/total  it/s  ETA`. Redrawn in place on a
 /// terminal; on a pipe/file only the finished line is printed. Silent with `quiet`.
-final class ProgressBar {
-    let label: String
-    let total: Int
-    let quiet: Bool
-    let unit: String
+public final class ProgressBar {
+    public let label: String
+    public let total: Int
+    public let quiet: Bool
+    public let unit: String
     private let start = Date()
     private var lastDraw = Date.distantPast
     private let tty = isatty(2) != 0
-    private(set) var done = 0
+    public private(set) var done = 0
     private var finished = false
 
-    init(_ label: String, total: Int, unit: String = "it", quiet: Bool) {
+    public init(_ label: String, total: Int, unit: String = "it", quiet: Bool) {
         self.label = label; self.total = Swift.max(total, 1); self.unit = unit; self.quiet = quiet
         if tty && !quiet { draw(force: true) }
     }
 
-    var elapsed: Double { Date().timeIntervalSince(start) }
+    public var elapsed: Double { Date().timeIntervalSince(start) }
 
-    func update(_ n: Int) {
+    public func update(_ n: Int) {
         done = Swift.min(n, total)
         if done >= total { finish(); return }
         draw(force: false)
     }
 
-    func finish() {
+    public func finish() {
         guard !finished else { return }
         finished = true
         done = total
@@ -58,7 +58,7 @@ final class ProgressBar {
         return s
     }
 
-    static func duration(_ s: Double) -> String {
+    public static func duration(_ s: Double) -> String {
         if s < 60 { return String(format: "%.1fs", s) }
         let m = Int(s) / 60, r = Int(s) % 60
         return m < 60 ? String(format: "%dm%02ds", m, r) : String(format: "%dh%02dm", m / 60, m % 60)

@@ -1,6 +1,7 @@
 import Foundation
+import FSTensor
 
-/// Helpers shared by every `fsvideo bench …` command: wall-clock timing and the raw sgemm baseline
+/// Helpers shared by every `fsvideo-bench` command: wall-clock timing and the raw sgemm baseline
 /// that each benchmark prints from its own run.
 public enum Benchmark {
     /// Seconds taken by `body` (monotonic clock).
