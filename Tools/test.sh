@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash Tools/install-deps.sh
 swift build --build-tests
-# The CLI robustness, concurrency and interruption tests drive the release binary, as users run it.
+# The CLI robustness, concurrency and interruption tests drive the release binaries, as users run them.
 swift build -c release --product fsvideo
+swift build -c release --product fsvideo-bench
 export FSVIDEO_BIN="$(swift build -c release --show-bin-path)/fsvideo"
+export FSVIDEO_BENCH_BIN="$(swift build -c release --show-bin-path)/fsvideo-bench"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e

@@ -4,7 +4,7 @@ import FSEval
 import FSPipeline
 import FSTensor
 
-/// `fsvideo bench eval`: I3D features of one 16-frame clip and RAFT flow of one frame pair (synthetic
+/// `fsvideo-bench eval`: I3D features of one 16-frame clip and RAFT flow of one frame pair (synthetic
 /// seeded weights), time and peak RSS, against raw sgemm from the same run.
 struct BenchEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,7 +42,7 @@ struct BenchEvalCommand: ParsableCommand {
         var load = [Double](repeating: 0, count: 3)
         _ = getloadavg(&load, 3)
         print(String(format: "load average %.1f (machine cores: %d)", load[0], ProcessInfo.processInfo.activeProcessorCount))
-        print("fsvideo bench eval — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
+        print("fsvideo-bench eval — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
 

@@ -4,7 +4,7 @@ import FSPipeline
 import FSTensor
 import FSVideo
 
-/// `fsvideo bench eval` sections for the aesthetic metric and per-metric throughput (issue 17):
+/// `fsvideo-bench eval` sections for the aesthetic metric and per-metric throughput (issue 17):
 /// the CLIP ViT-L/14 tower's GFLOP/s against the run's sgemm baseline, and videos per minute for each
 /// metric on one 16×320×512 H.264 video (decoded as `eval` decodes it), split into decoding and networks.
 extension BenchEvalCommand {

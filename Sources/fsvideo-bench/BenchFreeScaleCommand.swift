@@ -6,7 +6,7 @@ import FSPipeline
 import FSTensor
 import FSCommandLine
 
-/// `fsvideo bench freescale`: the cost of FreeScale's UNet hooks at VideoCrafter2 scale (synthetic weights).
+/// `fsvideo-bench freescale`: the cost of FreeScale's UNet hooks at VideoCrafter2 scale (synthetic weights).
 struct BenchFreeScaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "freescale",
@@ -42,7 +42,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
             ?? FrameSize(parsing: base, flag: "--base")
         guard frames >= 1 else { throw FSError("--frames must be at least 1") }
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
-        print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
+        print("fsvideo-bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
         let sgemm = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ baseline: %.1f GFLOP/s", sgemm))
         if attentionOnly { return try attentionBench(size: size, baseSize: baseSize) }

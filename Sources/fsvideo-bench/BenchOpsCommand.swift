@@ -9,7 +9,7 @@ private func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
     return left ? fill + s : s + fill
 }
 
-/// `fsvideo bench ops`: the compute core's kernels at UNet sizes, against raw sgemm from the same run.
+/// `fsvideo-bench ops`: the compute core's kernels at UNet sizes, against raw sgemm from the same run.
 struct BenchOpsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ops", abstract: "GEMM, conv2d, GroupNorm, attention vs raw sgemm.")
@@ -32,7 +32,7 @@ struct BenchOpsCommand: ParsableCommand {
     func run() throws {
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         Benchmark.measureCPUTime = cpuTime
-        print("fsvideo bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), GEMM threads: \(BLAS.threadCount)")
+        print("fsvideo-bench ops — threads: \(ParallelFor.threadCount) (FSVIDEO_THREADS), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(pad("case", 46) + pad("time", 12, left: true) + pad("GFLOP/s", 10, left: true) + pad("of sgemm", 10, left: true))
         func report(_ name: String, seconds: Double, flops: Double?, extra: String = "") {

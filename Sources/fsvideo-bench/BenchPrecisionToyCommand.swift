@@ -6,7 +6,7 @@ import FreeScale
 import FSTensor
 import FSTestSupport
 
-/// `fsvideo bench precision-toy`: the toy model generating caption/seed pairs in fp32 and in bf16 with the
+/// `fsvideo-bench precision-toy`: the toy model generating caption/seed pairs in fp32 and in bf16 with the
 /// same seeds: decoded-video PSNR between the two, one-object counts of both, and the time of each
 /// (docs/precision.md). With `--res` the FreeScale cascade to that size is compared instead.
 struct BenchPrecisionToyCommand: ParsableCommand {

@@ -5,7 +5,7 @@ import FSPipeline
 import FSTensor
 import FSCommandLine
 
-/// `fsvideo bench text`: VideoCrafter2's text encoder (ViT-H-14 text tower, layer "penultimate") over seeded
+/// `fsvideo-bench text`: VideoCrafter2's text encoder (ViT-H-14 text tower, layer "penultimate") over seeded
 /// synthetic weights: tokenize + encode the conditional and the empty prompt, against raw sgemm.
 struct BenchTextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +22,7 @@ struct BenchTextCommand: ParsableCommand {
     func run() throws {
         let precision = try compute.apply(toStdout: true)
         guard prompts >= 1, repeats >= 1 else { throw FSError("--prompts and --repeats must be at least 1") }
-        print("fsvideo bench text — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
+        print("fsvideo-bench text — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = OpenCLIPTextConfig.vitH14

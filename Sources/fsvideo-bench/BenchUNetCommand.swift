@@ -5,7 +5,7 @@ import FSPipeline
 import FSTensor
 import FSCommandLine
 
-/// `fsvideo bench unet`: one UNet3D forward over seeded synthetic weights (no checkpoint needed), with the
+/// `fsvideo-bench unet`: one UNet3D forward over seeded synthetic weights (no checkpoint needed), with the
 /// analytic FLOP count, peak RSS and the raw sgemm rate of the same run. `--spatial-transformer` times one
 /// SpatialTransformer of the first level instead (the memory check at 640x1024).
 struct BenchUNetCommand: ParsableCommand {
@@ -34,7 +34,7 @@ struct BenchUNetCommand: ParsableCommand {
         guard lh % config.sizeUnit == 0, lw % config.sizeUnit == 0 else {
             throw FSError("--res sides must be multiples of \(8 * config.sizeUnit) for preset \(preset), got '\(res)'")
         }
-        print("fsvideo bench unet — preset \(preset), \(batch)×\(frames) frames, \(parts[0])x\(parts[1]) px (latent \(lh)x\(lw)), threads \(ParallelFor.threadCount), GEMM threads \(BLAS.threadCount)")
+        print("fsvideo-bench unet — preset \(preset), \(batch)×\(frames) frames, \(parts[0])x\(parts[1]) px (latent \(lh)x\(lw)), threads \(ParallelFor.threadCount), GEMM threads \(BLAS.threadCount)")
         // The machine is shared: report wall-clock rates and CPU-time rates (FLOPs per process CPU-second,
         // all threads), each against raw sgemm measured the same way in this run.
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)

@@ -8,7 +8,7 @@ import FSVideo
 import FSTestSupport
 import FSCommandLine
 
-/// `fsvideo bench upscale-toy`: how faithful vs how creative `upscale` is on the toy model. Toy clips are
+/// `fsvideo-bench upscale-toy`: how faithful vs how creative `upscale` is on the toy model. Toy clips are
 /// generated at the base size, quantised to 8-bit frames (as a user's file would be), upscaled with three
 /// restart/α settings through the shared cascade, and compared with the input after downscaling (PSNR) and
 /// by object count; then the edit mask's confinement (mean change inside vs outside a left-half mask).
@@ -46,7 +46,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         var single = [Int](repeating: 0, count: settings.count)
         var edit = (inside: 0.0, outside: 0.0)
         var vaePSNR = 0.0
-        log("bench upscale-toy: \(clips) clips, \(frames) frames, \(steps) steps, → \(target)")
+        log("fsvideo-bench upscale-toy: \(clips) clips, \(frames) frames, \(steps) steps, → \(target)")
         for k in 0..<clips {
             var s = GenerationSettings(prompt: ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = UInt64(2000 + k)

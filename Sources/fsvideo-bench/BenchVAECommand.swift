@@ -5,7 +5,7 @@ import FSPipeline
 import FSTensor
 import FSCommandLine
 
-/// `fsvideo bench vae`: VideoCrafter2's VAE over seeded synthetic weights: decode and encode of one frame at
+/// `fsvideo-bench vae`: VideoCrafter2's VAE over seeded synthetic weights: decode and encode of one frame at
 /// each size (what the per-frame video path does for every frame), time, GFLOP/s and peak RSS per phase.
 struct BenchVAECommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +37,7 @@ struct BenchVAECommand: ParsableCommand {
             }
             return (p[0], p[1])
         }
-        print("fsvideo bench vae — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
+        print("fsvideo-bench vae — threads: \(ParallelFor.threadCount), GEMM threads: \(BLAS.threadCount)")
         let baseline = Benchmark.sgemmBaselineGFLOPS(size: 2048, repeats: 3)
         print(String(format: "raw cblas_sgemm 2048³ (baseline): %.1f GFLOP/s", baseline))
         let config = AutoencoderKLConfig.vc2

@@ -5,7 +5,7 @@ import FSPipeline
 import FSTensor
 import FSVideo
 
-/// `fsvideo bench video`: the output path of `generate` — tensor → uint8, MP4 encode (CRF 10, medium), MP4
+/// `fsvideo-bench video`: the output path of `generate` — tensor → uint8, MP4 encode (CRF 10, medium), MP4
 /// decode, PNG dumps and a contact sheet — at the sizes FreeScale produces, with x264 "ultrafast" as the
 /// same-run baseline.
 struct BenchVideoCommand: ParsableCommand {
@@ -21,7 +21,7 @@ struct BenchVideoCommand: ParsableCommand {
         let dir = NSTemporaryDirectory() + "fsvideo-bench-video-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        print("fsvideo bench video — \(frames) frames, synthetic smooth content with moving objects")
+        print("fsvideo-bench video — \(frames) frames, synthetic smooth content with moving objects")
         func time(_ body: () throws -> Void) rethrows -> Double {
             let t0 = DispatchTime.now().uptimeNanoseconds
             try body()

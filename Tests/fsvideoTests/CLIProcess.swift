@@ -13,26 +13,32 @@ enum CLIProcess {
         var seconds: Double
     }
 
-    static func binary() throws -> String {
-        if let env = ProcessInfo.processInfo.environment["FSVIDEO_BIN"], FileManager.default.isExecutableFile(atPath: env) { return env }
+    static func binary() throws -> String { try binary(named: "fsvideo", environment: "FSVIDEO_BIN") }
+
+    /// The `fsvideo-bench` binary, found the same way (`FSVIDEO_BENCH_BIN`, the release build, the debug one).
+    static func benchBinary() throws -> String { try binary(named: "fsvideo-bench", environment: "FSVIDEO_BENCH_BIN") }
+
+    static func binary(named name: String, environment variable: String) throws -> String {
+        if let env = ProcessInfo.processInfo.environment[variable], FileManager.default.isExecutableFile(atPath: env) { return env }
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let release = packageRoot.appendingPathComponent(".build/release/fsvideo").path
+        let release = packageRoot.appendingPathComponent(".build/release/" + name).path
         let runner = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
-        let debug = runner.deletingLastPathComponent().appendingPathComponent("fsvideo").path
-        let bundled = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent("fsvideo").path
+        let debug = runner.deletingLastPathComponent().appendingPathComponent(name).path
+        let bundled = Bundle(for: Marker.self).bundleURL.deletingLastPathComponent().appendingPathComponent(name).path
         // The release binary only when it is at least as new as the debug one (a stale release build would test old code).
         func mtime(_ p: String) -> Date { ((try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date) ?? .distantPast }
         let built = [debug, bundled].first { FileManager.default.isExecutableFile(atPath: $0) }
         if FileManager.default.isExecutableFile(atPath: release), built == nil || mtime(release) >= mtime(built!) { return release }
-        guard let built else { throw XCTSkip("fsvideo binary not found (set FSVIDEO_BIN)") }
+        guard let built else { throw XCTSkip("\(name) binary not found (set \(variable))") }
         return built
     }
 
     private final class Marker {}
 
     /// Runs with a time limit (the process is killed past it); `cwd` defaults to the current directory.
-    static func run(_ args: [String], cwd: String? = nil, timeout: Double = 60, environment: [String: String]? = nil) throws -> Result {
-        let p = try start(args, cwd: cwd, environment: environment)
+    static func run(_ args: [String], cwd: String? = nil, timeout: Double = 60, environment: [String: String]? = nil,
+                    program: String? = nil) throws -> Result {
+        let p = try start(args, cwd: cwd, environment: environment, program: program)
         return finish(p, timeout: timeout)
     }
 
@@ -45,9 +51,11 @@ enum CLIProcess {
         var errData = Data()
     }
 
-    static func start(_ args: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> Running {
+    /// `program`: the binary to run (default: fsvideo).
+    static func start(_ args: [String], cwd: String? = nil, environment: [String: String]? = nil,
+                      program: String? = nil) throws -> Running {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: try binary())
+        p.executableURL = URL(fileURLWithPath: try program ?? binary())
         p.arguments = args
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

@@ -187,7 +187,6 @@ final class CLIRobustnessTests: XCTestCase {
         list.append(["tokenize", "x", "--file", "\(w)/prompts.txt"])
 
         list.append(["bench", "nonsense"])
-        list.append(["bench", "ops", "--repeats", "-1"])
         list.append(["nonsense"])
         list.append(["generate", "x", "--bogus-flag"])
         list.append(["generate", "x", "--quiet=3"])
@@ -225,6 +224,21 @@ final class CLIRobustnessTests: XCTestCase {
         }
         print(String(format: "robustness: %d bad invocations, %d failed the rules, slowest %.1f s, total %.1f s",
                      list.count, failures.count, worst, Date().timeIntervalSince(start)))
+        XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
+    }
+
+    /// `fsvideo-bench` refuses bad input the same way, with its own name on the one error line.
+    func testBadBenchInvocationsFailCleanly() throws {
+        let bin = try CLIProcess.benchBinary()
+        var failures: [String] = []
+        for args in [["nonsense"], ["ops", "--repeats", "-1"], ["video", "--res", "0x0"]] {
+            let r = try CLIProcess.run(args, cwd: work, timeout: 30, program: bin)
+            let lines = r.err.split(separator: "\n", omittingEmptySubsequences: true)
+            if r.signalled || r.timedOut || r.status != 2 { failures.append("\(args): exit \(r.status) (\(r.err.prefix(200)))") }
+            else if lines.count != 1 || !lines[0].hasPrefix("fsvideo-bench: error: ") {
+                failures.append("\(args): stderr is not one error line: \(r.err.prefix(300))")
+            }
+        }
         XCTAssertTrue(failures.isEmpty, failures.joined(separator: "\n"))
     }
 }
