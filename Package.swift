@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSPipeline", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FreeScale"]),
     ]
 )

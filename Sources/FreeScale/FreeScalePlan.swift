@@ -1,4 +1,4 @@
-// FreeScalePlan: every FreeScale setting of DESIGN §3, validated up front.
+// FreeScalePlan: every FreeScale setting (docs/freescale.md), validated up front.
 import Foundation
 import FSTensor
 
@@ -8,11 +8,11 @@ public struct FrameSize: Equatable, Hashable, Sendable, CustomStringConvertible 
     public var width: Int
     public init(height: Int, width: Int) { self.height = height; self.width = width }
 
-    /// Parses "320x512".
-    public init(parsing s: String, flag: String) throws {
+    /// Parses "320x512" (positive sides).
+    public init(parsing s: String) throws {
         let parts = s.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
-            throw FSError("\(flag): '\(s)' is not a size HxW such as 320x512")
+            throw FSError("'\(s)' is not a size HxW such as 320x512")
         }
         self.init(height: h, width: w)
     }
