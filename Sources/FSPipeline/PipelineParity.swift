@@ -1,7 +1,7 @@
-import FSDiffusion
-import FreeScale
 import Foundation
+import FreeScale
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 

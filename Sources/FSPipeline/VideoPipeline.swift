@@ -1,6 +1,6 @@
 import Foundation
-import FSDiffusion
 import FreeScale
+import FSDiffusion
 import FSTensor
 import FSVideo
 

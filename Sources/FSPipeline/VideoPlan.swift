@@ -1,5 +1,5 @@
-import FSDiffusion
 import FreeScale
+import FSDiffusion
 import FSTensor
 import FSVideo
 

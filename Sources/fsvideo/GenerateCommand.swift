@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import FreeScale
-import FSPipeline
 import FSDiffusion
+import FSPipeline
 import FSTensor
 import FSVideo
 

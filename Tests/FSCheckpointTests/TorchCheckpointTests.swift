@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import FSCheckpoint
+import XCTest
 
 final class TorchCheckpointTests: XCTestCase {
     func testTinyCkptEqualsSafetensors() throws {

@@ -1,5 +1,5 @@
-import XCTest
 @testable import FSCheckpoint
+import XCTest
 
 final class VC2ManifestTests: XCTestCase {
     func testEmbeddedManifestCounts() throws {

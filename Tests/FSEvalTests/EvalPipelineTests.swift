@@ -1,8 +1,8 @@
 import Foundation
-import XCTest
 import FSCheckpoint
-import FSTensor
 @testable import FSEval
+import FSTensor
+import XCTest
 
 /// End-to-end evaluation runs on small synthetic clips with synthetic (seeded) weights.
 final class EvalPipelineTests: XCTestCase {

@@ -1,6 +1,6 @@
-import XCTest
-import FSTensor
 @testable import FSEval
+import FSTensor
+import XCTest
 
 /// The evaluation kernels against naive scalar implementations written here.
 final class KernelTests: XCTestCase {

@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import FSModels
+import XCTest
 
 final class TokenizerCasesTests: XCTestCase {
     struct Case: Decodable { let text: String; let tokens: [Int]; let cleaned: String; let n_tokens_before_truncation: Int }

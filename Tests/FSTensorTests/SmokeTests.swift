@@ -1,5 +1,5 @@
-import XCTest
 @testable import FSTensor
+import XCTest
 
 final class ShapeTests: XCTestCase {
     func testPermuteMatchesNaive() {

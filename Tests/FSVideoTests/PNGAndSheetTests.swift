@@ -1,6 +1,6 @@
 import Foundation
-import XCTest
 @testable import FSVideo
+import XCTest
 
 final class PNGAndSheetTests: XCTestCase {
     /// PNG dumps (libavcodec's encoder) decode back bit-exact, both with our reader and with the ffmpeg CLI.

@@ -1,5 +1,5 @@
-import XCTest
 @testable import FreeScale
+import XCTest
 
 /// The toy quality check's object counter on drawn frames.
 final class ObjectCountTests: XCTestCase {

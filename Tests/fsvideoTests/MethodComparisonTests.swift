@@ -1,6 +1,6 @@
 import Foundation
-@testable import fsvideo
 import FSTensor
+@testable import fsvideo
 import FSVideo
 import XCTest
 

@@ -1,7 +1,7 @@
 // The generation pipeline (FSDiffusion.TextToVideo) as the cascade's backend: one implementation of
 // sampling, decoding and encoding shared by plain generation and FreeScale.
-import FSDiffusion
 import FreeScale
+import FSDiffusion
 import FSTensor
 
 extension TextToVideo: CascadeBackend {
