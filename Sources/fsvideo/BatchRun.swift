@@ -1,7 +1,7 @@
 import Foundation
 import FreeScale
-import FSDiffusion
 import FSPipeline
+import FSDiffusion
 import FSTensor
 
 /// A batch of videos (prompts × samples) in one output folder, or this process's shard of it: the items the

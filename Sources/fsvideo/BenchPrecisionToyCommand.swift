@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import FreeScale
-import FSDiffusion
 import FSPipeline
+import FSDiffusion
+import FreeScale
 import FSTensor
 
 /// `fsvideo bench precision-toy`: the toy model generating caption/seed pairs in fp32 and in bf16 with the

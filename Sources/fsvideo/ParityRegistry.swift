@@ -1,10 +1,10 @@
 import Foundation
-import FreeScale
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSEval
 import FSModels
-import FSPipeline
+import FreeScale
 import FSTensor
 
 /// Maps a fixture's `kind` to the module code that checks it. Each line is owned by the issue that

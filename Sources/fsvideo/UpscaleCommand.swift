@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import FreeScale
-import FSDiffusion
 import FSPipeline
+import FSDiffusion
 import FSTensor
 import FSVideo
 

@@ -1,7 +1,7 @@
 import Foundation
+import XCTest
 @testable import FSCheckpoint
 import FSTensor
-import XCTest
 
 /// Mutated checkpoints must end in a thrown error or a successful load: never a crash, a hang or an
 /// out-of-bounds read. Mutations: random byte flips (biased toward the header / pickle / zip records

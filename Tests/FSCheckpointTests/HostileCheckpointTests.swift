@@ -1,7 +1,7 @@
 import Foundation
+import XCTest
 @testable import FSCheckpoint
 import FSTensor
-import XCTest
 
 /// Hand-crafted hostile inputs aimed at arithmetic edges the random fuzzer rarely reaches: 64-bit
 /// lengths, offsets and strides near Int.max, deep nesting, non-regular files. Each must end in an

@@ -1,7 +1,7 @@
 import Foundation
+import XCTest
 @testable import FSCheckpoint
 import FSTensor
-import XCTest
 
 final class SafeTensorsTests: XCTestCase {
     func testRoundTripAllDTypes() throws {

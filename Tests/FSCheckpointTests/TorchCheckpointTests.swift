@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSCheckpoint
 import XCTest
+@testable import FSCheckpoint
 
 final class TorchCheckpointTests: XCTestCase {
     func testTinyCkptEqualsSafetensors() throws {

@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSCheckpoint
 import XCTest
+@testable import FSCheckpoint
 
 /// TorchScript archives (OpenAI's `ViT-L-14.pt`): `data.pkl` holds `__torch__.*` module objects whose
 /// attributes hold the tensors. They load as inert records flattened into a state dict; nothing runs.

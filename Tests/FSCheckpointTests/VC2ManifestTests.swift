@@ -1,5 +1,5 @@
-@testable import FSCheckpoint
 import XCTest
+@testable import FSCheckpoint
 
 final class VC2ManifestTests: XCTestCase {
     func testEmbeddedManifestCounts() throws {

@@ -1,7 +1,7 @@
 import Foundation
+import XCTest
 import FSCheckpoint
 @testable import FSEval
-import XCTest
 
 final class AestheticParityTests: XCTestCase {
     func testFixture() throws { assertPasses(try AestheticParity.run(evalFixture("aesthetic.safetensors"))) }

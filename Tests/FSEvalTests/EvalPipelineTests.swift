@@ -1,8 +1,8 @@
 import Foundation
-import FSCheckpoint
-@testable import FSEval
-import FSTensor
 import XCTest
+import FSCheckpoint
+import FSTensor
+@testable import FSEval
 
 /// End-to-end evaluation runs on small synthetic clips with synthetic (seeded) weights.
 final class EvalPipelineTests: XCTestCase {

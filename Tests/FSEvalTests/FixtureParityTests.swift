@@ -1,7 +1,7 @@
 import Foundation
+import XCTest
 import FSCheckpoint
 @testable import FSEval
-import XCTest
 
 /// The eval reference fixtures in ../shared/fixtures/eval (skipped with a reason when absent).
 func evalFixture(_ name: String) throws -> ParityFixture {

@@ -1,6 +1,6 @@
-@testable import FSEval
-import FSTensor
 import XCTest
+import FSTensor
+@testable import FSEval
 
 /// The evaluation kernels against naive scalar implementations written here.
 final class KernelTests: XCTestCase {

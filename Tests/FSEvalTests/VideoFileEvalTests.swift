@@ -1,9 +1,9 @@
 import Foundation
+import XCTest
 import FSCheckpoint
-@testable import FSEval
 import FSTensor
 import FSVideo
-import XCTest
+@testable import FSEval
 
 /// End to end on real files: small videos written by FSVideo, decoded back, evaluated with synthetic
 /// weights; a corrupt file among them is reported and skipped.

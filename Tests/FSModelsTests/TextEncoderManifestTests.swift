@@ -1,6 +1,6 @@
-@testable import FSModels
 import FSTensor
 import XCTest
+@testable import FSModels
 
 final class TextEncoderManifestTests: XCTestCase {
     func testViTH14PresetAsksForExactlyTheManifestTextRows() throws {

@@ -1,7 +1,7 @@
 import FSCheckpoint
-@testable import FSModels
 import FSTensor
 import XCTest
+@testable import FSModels
 
 final class TextEncoderParityTests: XCTestCase {
     func testClipTextTinyFixturePasses() throws {

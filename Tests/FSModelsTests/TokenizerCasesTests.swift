@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSModels
 import XCTest
+@testable import FSModels
 
 final class TokenizerCasesTests: XCTestCase {
     struct Case: Decodable { let text: String; let tokens: [Int]; let cleaned: String; let n_tokens_before_truncation: Int }

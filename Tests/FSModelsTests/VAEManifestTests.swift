@@ -1,6 +1,6 @@
-@testable import FSModels
 import FSTensor
 import XCTest
+@testable import FSModels
 
 /// Rows `key → shape` of the bundled VideoCrafter2 manifest under a prefix (prefix stripped).
 func textVAEManifestRows(prefix: String, file: String = #filePath) throws -> [String: [Int]] {

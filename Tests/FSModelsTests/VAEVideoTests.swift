@@ -1,7 +1,7 @@
 import FSCheckpoint
-@testable import FSModels
 import FSTensor
 import XCTest
+@testable import FSModels
 
 /// The per-frame clip helpers against the reference fixture: a clip whose frames are the fixture's images
 /// (latents) must give, frame by frame, the reference posterior mean / logvar (decoded images).

@@ -1,5 +1,5 @@
-@testable import FSTensor
 import XCTest
+@testable import FSTensor
 
 /// bf16 GEMM tolerances (documented in docs/precision.md):
 /// - against the exact product of the bf16-ROUNDED inputs (Double): |err| ≤ 1e-5·Σ|a||b| (fp32 accumulation only);

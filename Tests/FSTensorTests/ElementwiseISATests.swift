@@ -1,5 +1,5 @@
-@testable import FSTensor
 import XCTest
+@testable import FSTensor
 
 /// Every element-wise build (AVX2+FMA, AVX-512) against the baseline Swift path, on values spanning the
 /// clamps, ragged lengths and rows of −∞. Tolerance: relative 4e-6 (a few ulp: fused multiply-adds and

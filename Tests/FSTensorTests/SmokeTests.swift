@@ -1,5 +1,5 @@
-@testable import FSTensor
 import XCTest
+@testable import FSTensor
 
 final class ShapeTests: XCTestCase {
     func testPermuteMatchesNaive() {

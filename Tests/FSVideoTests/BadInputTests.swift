@@ -1,7 +1,7 @@
 import Foundation
-import FSTensor
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
+import FSTensor
 
 /// Bad input ends in one FSError line naming the problem, leaves no partial output and leaks no descriptors.
 final class BadInputTests: XCTestCase {

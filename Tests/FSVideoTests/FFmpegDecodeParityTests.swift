@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
 
 /// `ColorConversion.ffmpeg` must give, byte for byte, the frames `ffmpeg -i X -f rawvideo -pix_fmt rgb24 -`
 /// writes (what the reference evaluation scripts read through OpenCV / decord / the ffmpeg CLI).

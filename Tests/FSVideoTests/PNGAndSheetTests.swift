@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
 
 final class PNGAndSheetTests: XCTestCase {
     /// PNG dumps (libavcodec's encoder) decode back bit-exact, both with our reader and with the ffmpeg CLI.

@@ -1,6 +1,6 @@
 import FSTensor
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
 
 final class TensorConversionTests: XCTestCase {
     /// A naive scalar reference of the model→uint8 step: clamp, (x+1)/2·255 in float32, then round (ties to

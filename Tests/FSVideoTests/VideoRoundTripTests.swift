@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
 
 final class VideoRoundTripTests: XCTestCase {
     /// MP4 at even and odd sizes: ffprobe sees H.264 / yuv420p / the frame count / fps / size, and the

@@ -1,6 +1,6 @@
 import Foundation
-@testable import FSVideo
 import XCTest
+@testable import FSVideo
 
 /// Synthetic clips, an external ffprobe/ffmpeg runner, PSNR, scratch folders and fd counting for the FSVideo tests.
 enum Clips {

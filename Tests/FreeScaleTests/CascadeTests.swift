@@ -1,6 +1,6 @@
-@testable import FreeScale
 import FSModels
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// A recording backend: checks the order of the cascade's calls without any model.

@@ -1,6 +1,6 @@
-@testable import FreeScale
 import FSTensor
 import XCTest
+@testable import FreeScale
 
 /// The colour measure of the toy quality check on drawn videos.
 final class ColourFidelityTests: XCTestCase {

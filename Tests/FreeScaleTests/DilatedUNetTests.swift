@@ -1,7 +1,7 @@
-@testable import FreeScale
 import FSCheckpoint
 import FSModels
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// The dilated UNet fixture, driven through FreeScale's plan: the derived layer set and d = round(s)

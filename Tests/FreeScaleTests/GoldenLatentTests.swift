@@ -1,8 +1,8 @@
-@testable import FreeScale
 import FSCheckpoint
 import FSDiffusion
 import FSPipeline
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// Golden hashes of the toy model's latents for fixed seeds: a refactor of the pipeline must leave every

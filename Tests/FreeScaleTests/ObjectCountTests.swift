@@ -1,5 +1,5 @@
-@testable import FreeScale
 import XCTest
+@testable import FreeScale
 
 /// The toy quality check's object counter on drawn frames.
 final class ObjectCountTests: XCTestCase {

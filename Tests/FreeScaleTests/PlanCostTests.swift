@@ -1,8 +1,8 @@
-@testable import FreeScale
 import FSDiffusion
 import FSModels
 @testable import FSPipeline
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// The up-front estimate against what was measured (docs/benchmarks.md, docs/reliability.md).

@@ -1,6 +1,6 @@
-@testable import FreeScale
 import FSCheckpoint
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 final class ScaleFusionTests: XCTestCase {

@@ -1,8 +1,8 @@
-@testable import FreeScale
 import FSCheckpoint
 import FSDiffusion
 import FSPipeline
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// End-to-end cascade on the built-in toy model (few steps to stay quick).

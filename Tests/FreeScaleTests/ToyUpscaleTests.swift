@@ -1,8 +1,8 @@
-@testable import FreeScale
 import FSCheckpoint
 import FSDiffusion
 import FSPipeline
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// Video-to-video: a toy clip as the base stage of the same cascade (what `fsvideo upscale` runs).

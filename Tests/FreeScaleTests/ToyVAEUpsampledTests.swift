@@ -1,6 +1,6 @@
-@testable import FreeScale
 import FSDiffusion
 import FSTensor
+@testable import FreeScale
 import XCTest
 
 /// The bundled toy model (v2) has a VAE that keeps frames above its 64x96 training size: what every

@@ -1,6 +1,6 @@
 import Foundation
-import FSTensor
 @testable import fsvideo
+import FSTensor
 import XCTest
 
 /// The pure parts of batches: seed derivation, shard assignment and detection, prompt lists, VBench names.

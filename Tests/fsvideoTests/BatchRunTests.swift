@@ -1,6 +1,6 @@
 import Foundation
-import FSTensor
 @testable import fsvideo
+import FSTensor
 import FSVideo
 import XCTest
 

@@ -1,8 +1,8 @@
 import Foundation
+@testable import fsvideo
 import FSCheckpoint
 import FSEval
 import FSTensor
-@testable import fsvideo
 import FSVideo
 import XCTest
 

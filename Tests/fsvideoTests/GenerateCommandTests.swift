@@ -1,6 +1,6 @@
 import Foundation
-import FSTensor
 @testable import fsvideo
+import FSTensor
 import XCTest
 
 /// `fsvideo generate` end to end on the built-in toy model (2 steps, 4 frames: wiring, not quality).

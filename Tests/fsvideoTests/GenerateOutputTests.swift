@@ -1,7 +1,7 @@
 import Foundation
+@testable import fsvideo
 import FreeScale
 import FSTensor
-@testable import fsvideo
 import XCTest
 
 /// `fsvideo generate`'s output-directory rules and argument parsing (no model runs here).

@@ -1,8 +1,8 @@
 import Foundation
+@testable import fsvideo
+import FSPipeline
 import FSDiffusion
 import FSModels
-import FSPipeline
-@testable import fsvideo
 import XCTest
 
 /// A VideoCrafter-style inference YAML (block mappings, `- item` lists, `[]`) maps to the vc2-512 config.
