@@ -1,4 +1,4 @@
-// The FreeScale cascade driver: base generation, then each upper stage (DESIGN §3).
+// The FreeScale cascade driver: the base generation, then each upper stage (docs/freescale.md: upscale, re-noise, blend, dilate, fuse).
 import Foundation
 import FSModels
 import FSTensor
