@@ -65,6 +65,6 @@ let package = Package(
                                                     "FSTestSupport"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
-        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FSCommandLine"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FreeScale", "FSCommandLine"]),
     ]
 )

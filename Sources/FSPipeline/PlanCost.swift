@@ -1,6 +1,6 @@
 import Foundation
-import FSDiffusion
 import FreeScale
+import FSDiffusion
 import FSModels
 
 /// What a plan will cost before anything runs: UNet FLOPs over all sampled steps (`UNet3DFLOPs`) and the

@@ -1,4 +1,4 @@
-// The FreeScale cascade driver: base generation, then each upper stage (DESIGN §3).
+// The FreeScale cascade driver: the base generation, then each upper stage (docs/freescale.md: upscale, re-noise, blend, dilate, fuse).
 import Foundation
 import FSModels
 import FSTensor
@@ -23,12 +23,9 @@ public protocol CascadeBackend: AnyObject {
     /// One guided DDIM step at step index `i` (ε from the UNet with `options`, classifier-free guidance,
     /// eta noise from the run's generator for `stage`).
     func denoise(_ z: Tensor, step i: Int, stage: Int, options: UNet3DForwardOptions) throws -> Tensor
-    /// Progress of the upper-stage loop.
+    /// Progress of the upper-stage loop: step `step` (1-based, counted from the restart step) of `steps` of
+    /// upper stage `stage` (1-based) of `stages` at `size` is done.
     func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int)
-}
-
-extension CascadeBackend {
-    public func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int) {}
 }
 
 /// One finished stage.
@@ -36,6 +33,8 @@ public struct CascadeStage {
     public let size: FrameSize
     public let latent: Tensor
     public let seconds: Double
+
+    public init(size: FrameSize, latent: Tensor, seconds: Double) { self.size = size; self.latent = latent; self.seconds = seconds }
 }
 
 public enum Cascade {

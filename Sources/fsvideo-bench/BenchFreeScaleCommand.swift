@@ -37,9 +37,9 @@ struct BenchFreeScaleCommand: ParsableCommand {
         }
         let loaded = toy ? try BenchToyModel.load(precision: precision) : nil
         let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
-        let size = try FrameSize(parsing: res, flag: "--res")
+        let size = try FrameSize(parsing: res)
         let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }
-            ?? FrameSize(parsing: base, flag: "--base")
+            ?? FrameSize(parsing: base)
         guard frames >= 1 else { throw FSError("--frames must be at least 1") }
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         print("fsvideo-bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")

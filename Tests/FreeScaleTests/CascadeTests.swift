@@ -20,6 +20,7 @@ final class RecordingBackend: CascadeBackend {
     func denoise(_ z: Tensor, step i: Int, stage: Int, options: UNet3DForwardOptions) throws -> Tensor {
         steps.append((stage, i, options.convDilation, options.spatialSelfAttention is ScaleFusionStrategy)); return z
     }
+    func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int) {}
 }
 
 final class CascadeTests: XCTestCase {

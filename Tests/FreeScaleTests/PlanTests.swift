@@ -1,5 +1,5 @@
-import FSTensor
 @testable import FreeScale
+import FSTensor
 import XCTest
 
 final class PlanTests: XCTestCase {
@@ -26,9 +26,9 @@ final class PlanTests: XCTestCase {
         }
         fails({ $0.stages = [FrameSize(height: 640, width: 1024), FrameSize(height: 320, width: 512)] }, "not larger")
         fails({ $0.res = FrameSize(height: 600, width: 1024) }, "multiples of 64")
-        fails({ $0.res = FrameSize(height: 640, width: 1024); $0.restartStep = 50 }, "--restart-step")
-        fails({ $0.cosineScaleBackground = 1 }, "--detail-mask")
-        fails({ $0.dilateLayers = ["output_blocks.99.conv"] }, "--dilate-layers")
+        fails({ $0.res = FrameSize(height: 640, width: 1024); $0.restartStep = 50 }, "restart step")
+        fails({ $0.cosineScaleBackground = 1 }, "detail mask")
+        fails({ $0.dilateLayers = ["output_blocks.99.conv"] }, "dilated layer")
         fails({ $0.res = FrameSize(height: 640, width: 1024); $0.stages = [FrameSize(height: 640, width: 1024)] }, "either")
     }
 

@@ -1,5 +1,5 @@
-import FSDiffusion
 import Foundation
+import FSDiffusion
 import FSModels
 import FSTensor
 

@@ -1,6 +1,6 @@
-import FSDiffusion
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 

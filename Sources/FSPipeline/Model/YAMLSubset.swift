@@ -1,5 +1,5 @@
-import FSDiffusion
 import Foundation
+import FSDiffusion
 import FSTensor
 
 /// The block-style YAML subset VideoCrafter's configs use: nested mappings by indentation, `key: scalar`,
