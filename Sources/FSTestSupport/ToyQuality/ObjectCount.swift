@@ -1,6 +1,7 @@
-// A simple object counter for the toy model's quality check: connected components of non-background pixels.
 import FSTensor
 
+/// The object counter of the toy model's quality checks (tests and `fsvideo-bench`): connected components of
+/// non-background pixels.
 public enum ObjectCount {
     /// Objects in one frame: the background colour is the per-channel median of the border pixels; a
     /// pixel is foreground when its colour differs from it by more than `threshold` (sum of |Δ| over RGB
@@ -13,6 +14,14 @@ public enum ObjectCount {
         precondition(rgb.count == 3 * h * w)
         let fg = foreground(frame: rgb, height: h, width: w, threshold: threshold)
         let minPixels = Swift.max(1, Int(minArea * Double(h * w)))
+        return components(fg, height: h, width: w, minPixels: minPixels, ignoreEdgeStreaks: ignoreEdgeStreaks)
+    }
+
+    /// 4-connected components of the foreground mask `fg` [H·W] with at least `minPixels` pixels (and, with
+    /// `ignoreEdgeStreaks`, not an edge streak): the one component counter of the toy quality checks.
+    public static func components(_ fg: [Bool], height h: Int, width w: Int, minPixels: Int,
+                                  ignoreEdgeStreaks: Bool = false) -> Int {
+        precondition(fg.count == h * w)
         var seen = [Bool](repeating: false, count: h * w)
         var objects = 0
         var stack: [Int] = []
