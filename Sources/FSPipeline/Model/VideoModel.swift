@@ -35,6 +35,6 @@ public final class VideoModel: @unchecked Sendable {
         let embedFallback = tv["text_projection"]?.shape.last ?? config.text.width
         let text = try OpenCLIPTextEncoder(config: config.text.openCLIP(embedDim: embedFallback), layer: config.text.layer,
                                            weights: tv, precision: precision)
-        return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: .shared)
+        return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: try .sharedOrThrow())
     }
 }
