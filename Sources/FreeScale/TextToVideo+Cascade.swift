@@ -5,6 +5,7 @@ import FSTensor
 
 extension TextToVideo: CascadeBackend {
     public func generate(size: FrameSize) throws -> Tensor { try generate(height: size.height, width: size.width) }
+    public var trainingTimesteps: Int { schedule.ddpm.config.timesteps }
 }
 
 extension ModelGeometry {

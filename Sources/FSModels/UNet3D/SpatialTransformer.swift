@@ -38,7 +38,7 @@ struct SpatialTransformer {
             let blockName = "\(name).transformer_blocks.\(i)"
             let site = SpatialSelfAttentionSite(moduleName: blockName + ".attn1", height: h, width: w,
                                                 frames: run.frames, batch: run.batch,
-                                                downsampleFactor: downsampleFactor)
+                                                downsampleFactor: downsampleFactor, step: run.options.step)
             let strategy = run.spatialStrategy
             tokens = try block(tokens, context: ctx, name: blockName, run: run) { t, attn in
                 try strategy.selfAttention(t, attention: attn, site: site)
@@ -66,7 +66,7 @@ public struct StandaloneSpatialTransformer {
     /// `x [(b·t), C, H, W]`, `context [b, L, ctx]` → `[(b·t), C, H, W]`.
     public func callAsFunction(_ x: Tensor, context: Tensor, batch: Int, frames: Int,
                                strategy: SpatialSelfAttentionStrategy? = nil) throws -> Tensor {
-        let run = UNetRun(options: UNet3DForwardOptions(), batch: batch, frames: frames, latentHeight: x.shape[2],
+        let run = UNetRun(options: UNet3DForwardOptions(), batch: batch, frames: frames,
                           spatialStrategy: strategy ?? GlobalSpatialSelfAttention())
         return try block(x, context: context, run: run)
     }

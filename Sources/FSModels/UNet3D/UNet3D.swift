@@ -161,7 +161,7 @@ public final class UNet3D {
                         options: UNet3DForwardOptions = UNet3DForwardOptions()) throws -> Tensor {
         try validate(x: x, timesteps: timesteps, context: context, fps: fps, options: options)
         let b = x.shape[0], t = x.shape[2]
-        let run = UNetRun(options: options, batch: b, frames: t, latentHeight: x.shape[3],
+        let run = UNetRun(options: options, batch: b, frames: t,
                           spatialStrategy: options.spatialSelfAttention ?? GlobalSpatialSelfAttention())
         let mc = config.modelChannels
 
