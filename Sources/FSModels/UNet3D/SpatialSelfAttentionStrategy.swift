@@ -7,21 +7,18 @@ import FSTensor
 public struct SpatialSelfAttentionSite: Sendable {
     /// lvdm module name of the attention, e.g. `input_blocks.1.1.transformer_blocks.0.attn1`.
     public let moduleName: String
-    /// Token grid height and width at this UNet level (latent size / downsampleFactor).
+    /// Token grid height and width at this UNet level (the latent grid divided by 2^level).
     public let height: Int
     public let width: Int
     /// Frames per video (t) and videos in the batch (b); the token tensor holds b·t rows.
     public let frames: Int
     public let batch: Int
-    /// 2^level: how much this level's grid is smaller than the latent (1, 2, 4, …).
-    public let downsampleFactor: Int
     /// The sampler's step index of this forward (`UNet3DForwardOptions.step`).
     public let step: Int
 
-    public init(moduleName: String, height: Int, width: Int, frames: Int, batch: Int, downsampleFactor: Int,
-                step: Int = 0) {
+    public init(moduleName: String, height: Int, width: Int, frames: Int, batch: Int, step: Int = 0) {
         self.moduleName = moduleName; self.height = height; self.width = width
-        self.frames = frames; self.batch = batch; self.downsampleFactor = downsampleFactor; self.step = step
+        self.frames = frames; self.batch = batch; self.step = step
     }
 }
 
