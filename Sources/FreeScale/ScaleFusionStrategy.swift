@@ -5,7 +5,7 @@ import FSTensor
 /// The UNet's `SpatialSelfAttentionStrategy` for an upper FreeScale stage. Window jitter is drawn from a
 /// generator keyed by (run seed, stage, the site's step, module name), so it is the same for every frame
 /// and both guidance branches (they share one call) and independent of thread count and call order.
-public final class ScaleFusionStrategy: SpatialSelfAttentionStrategy {
+public final class ScaleFusionStrategy: SpatialSelfAttentionStrategy, Sendable {
     public let settings: ScaleFusionSettings
     public let seed: UInt64
     public let stage: Int
