@@ -9,6 +9,8 @@ import FSTensor
 public protocol CascadeBackend: AnyObject {
     /// DDIM timesteps in sampling order (descending, e.g. 981 … 1 for 50 steps).
     var timesteps: [Int] { get }
+    /// The noise schedule's number of training timesteps T (1000 for VideoCrafter2); the cosine blend's period.
+    var trainingTimesteps: Int { get }
     /// Plain sampling from pure noise at `size` (the base generation; with `--method direct`, the target).
     /// Same seed ⇒ same result as `fsvideo generate` at that size without FreeScale.
     func generate(size: FrameSize) throws -> Tensor
@@ -97,13 +99,15 @@ public enum Cascade {
             if i > plan.restartStep {   // at the restart step z is x̃ₜ already (the blend is the identity)
                 let xt = try backend.qSample(x0, timestep: t, noise: noise)
                 if let exponents {
-                    z = CosineBlend.blend(z, toward: xt, timestep: t, exponents: exponents)
+                    z = CosineBlend.blend(z, toward: xt, timestep: t, exponents: exponents,
+                                          trainingTimesteps: backend.trainingTimesteps)
                 } else {
-                    z = CosineBlend.blend(z, toward: xt, c: CosineBlend.factor(timestep: t, alpha: plan.cosineScale))
+                    z = CosineBlend.blend(z, toward: xt, c: CosineBlend.factor(timestep: t, alpha: plan.cosineScale,
+                                                                                trainingTimesteps: backend.trainingTimesteps))
                 }
             }
-            strategy.step = i
-            let options = UNet3DForwardOptions(convDilation: stage.dilation.map(step: i), spatialSelfAttention: strategy)
+            let options = UNet3DForwardOptions(convDilation: stage.dilation.map(step: i), spatialSelfAttention: strategy,
+                                               step: i)
             z = try backend.denoise(z, step: i, stage: index, options: options)
             backend.report(stage: index, of: plan.sizes.count - 1, size: stage.size, step: i - plan.restartStep + 1,
                            of: plan.steps - plan.restartStep)

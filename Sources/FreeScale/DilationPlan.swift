@@ -1,4 +1,4 @@
-// Restrained dilated convolution (DESIGN §3): which UNet convs are dilated, by how much, and when.
+// Restrained dilated convolution (docs/freescale.md, step 2.4): which UNet convs are dilated, by how much, and when.
 import FSTensor
 
 /// The part of a UNet's shape the dilation layer set depends on (lvdm UNetModel naming).

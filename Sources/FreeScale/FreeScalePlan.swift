@@ -1,4 +1,4 @@
-// FreeScalePlan: every FreeScale setting (docs/freescale.md), validated up front.
+// FreeScalePlan: every FreeScale setting (docs/freescale.md, "Flags"), validated up front.
 import Foundation
 import FSTensor
 

@@ -105,9 +105,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         }
         let (h, w, c) = (size.height / 8, size.width / 8, channels)
         let x = Benchmark.randomTensor([frames, h * w, c], seed: 4)
-        func wt(_ s: UInt64) -> Tensor { Benchmark.randomTensor([c, c], seed: s, scale: 0.05) }
-        let attn = SelfAttentionWeights(toQ: wt(5), toK: wt(6), toV: wt(7), outWeight: wt(8),
-                                        outBias: Benchmark.randomTensor([c], seed: 9), heads: heads)
+        let attn = CrossAttention(selfAttention: SyntheticWeights(seed: 5), dim: c, heads: heads, headDim: c / heads)
         let plain = timed { _ = attn(x) }
         print(String(format: "attn1 %dx%d tokens × %d frames, plain:        %8.2f s", h, w, frames, plain))
         var settings = ScaleFusionSettings(scaleH: Double(size.height) / Double(baseSize.height),

@@ -6,6 +6,7 @@ import XCTest
 /// A recording backend: checks the order of the cascade's calls without any model.
 final class RecordingBackend: CascadeBackend {
     let timesteps: [Int]
+    let trainingTimesteps = 1000
     var generated: [FrameSize] = []
     var steps: [(stage: Int, step: Int, dilation: [String: Int], fused: Bool)] = []
     var qSamples: [Int] = []

@@ -9,14 +9,10 @@ package struct SpatialTransformer {
     let projIn: LinearLayer
     let blocks: [BasicTransformerBlock]
     let projOut: LinearLayer
-    let inner: Int
-    let downsampleFactor: Int
 
-    package init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int,
-                 downsampleFactor: Int) {
+    package init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int) {
         self.name = name
-        self.downsampleFactor = downsampleFactor
-        inner = heads * headDim
+        let inner = heads * headDim
         norm = GroupNormLayer(w, "norm", channels: channels, eps: 1e-6)
         projIn = LinearLayer(w, "proj_in", in: channels, out: inner)
         blocks = (0..<depth).map {
@@ -37,8 +33,7 @@ package struct SpatialTransformer {
         for (i, block) in blocks.enumerated() {
             let blockName = "\(name).transformer_blocks.\(i)"
             let site = SpatialSelfAttentionSite(moduleName: blockName + ".attn1", height: h, width: w,
-                                                frames: run.frames, batch: run.batch,
-                                                downsampleFactor: downsampleFactor)
+                                                frames: run.frames, batch: run.batch, step: run.options.step)
             let strategy = run.spatialStrategy
             tokens = try block(tokens, context: ctx, name: blockName, run: run) { t, attn in
                 try strategy.selfAttention(t, attention: attn, site: site)

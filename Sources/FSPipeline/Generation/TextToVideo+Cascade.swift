@@ -7,6 +7,8 @@ import FSTensor
 extension TextToVideo: CascadeBackend {
     public func generate(size: FrameSize) throws -> Tensor { try generate(height: size.height, width: size.width) }
 
+    public var trainingTimesteps: Int { schedule.ddpm.config.timesteps }
+
     public func encode(_ video: Tensor, stage: Int) throws -> Tensor { try encode(video, posteriorNoise: .posterior(stage: stage)) }
 
     public func stageNoise(shape: [Int], stage: Int) -> Tensor { noise.normal(shape, stream: .stageNoise(stage: stage)) }
