@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSEval"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
-        .target(name: "FSCommandLine", dependencies: ["FSTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "FSCommandLine", dependencies: ["FSTensor", "FreeScale", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo-bench", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
@@ -53,7 +53,7 @@ let package = Package(
         // end #15 item 5 targets
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
-            "FSParity", "FSCommandLine", "FSTestSupport",
+            "FSParity", "FSCommandLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),

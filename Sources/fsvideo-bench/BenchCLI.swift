@@ -9,7 +9,7 @@ struct BenchCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsvideo-bench",
         abstract: "fsvideo benchmarks (build with -c release). Each prints its baseline from the same run.",
-        subcommands: [BenchOpsCommand.self, BenchFreeScaleCommand.self, BenchUpscaleToyCommand.self, BenchEvalCommand.self,
+        subcommands: [BenchOpsCommand.self, BenchFreeScaleCommand.self, BenchFreeScaleToyCommand.self, BenchUpscaleToyCommand.self, BenchEvalCommand.self,
                       BenchUNetCommand.self, BenchVideoCommand.self, BenchTextCommand.self, BenchVAECommand.self,
                       BenchPrecisionToyCommand.self]
     )

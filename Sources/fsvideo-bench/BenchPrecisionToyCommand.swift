@@ -5,6 +5,7 @@ import FSDiffusion
 import FreeScale
 import FSTensor
 import FSTestSupport
+import FSCommandLine
 
 /// `fsvideo-bench precision-toy`: the toy model generating caption/seed pairs in fp32 and in bf16 with the
 /// same seeds: decoded-video PSNR between the two, one-object counts of both, and the time of each

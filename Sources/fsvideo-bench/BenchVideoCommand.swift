@@ -4,6 +4,7 @@ import FreeScale
 import FSPipeline
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 /// `fsvideo-bench video`: the output path of `generate` — tensor → uint8, MP4 encode (CRF 10, medium), MP4
 /// decode, PNG dumps and a contact sheet — at the sizes FreeScale produces, with x264 "ultrafast" as the

@@ -25,7 +25,7 @@ struct Root: ParsableCommand {
         version: FSVideoVersion.string,
         subcommands: [
             GenerateCommand.self, UpscaleCommand.self, EvalCommand.self, InspectCommand.self,
-            ParityCommand.self, BenchCommand.self, FramesCommand.self, SheetCommand.self, TokenizeCommand.self,
+            ParityCommand.self, FramesCommand.self, SheetCommand.self, TokenizeCommand.self,
             ManifestCommand.self,
         ]
     )

@@ -5,16 +5,6 @@ import FSModels
 import FSPipeline
 import FSTensor
 
-/// The frame-size check of `fsvideo`'s flags (the numeric range checks are FSCommandLine's).
-extension FlagCheck {
-    /// Each side of the frame sizes within 1...maxSide.
-    static func size(_ sizes: [FrameSize], _ flag: String) throws {
-        for size in sizes where size.height > maxSide || size.width > maxSide {
-            throw FSError("\(flag) \(size): a side of \(Swift.max(size.height, size.width)) pixels is beyond the limit of \(maxSide)")
-        }
-    }
-}
-
 /// Prompt warnings shared by every command that takes a prompt.
 enum PromptCheck {
     static func warn(_ prompt: String, what: String = "prompt") {

@@ -3,6 +3,7 @@ import FreeScale
 import FSPipeline
 import FSTensor
 import FSVideo
+import FSCommandLine
 
 /// `generate --compare direct`: the same prompt, seed and size made a second time with the other method, into
 /// `compare-<method>/` of the same output, and `compare.png`: the run's frames (top row) above the other

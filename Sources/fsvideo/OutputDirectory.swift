@@ -1,5 +1,6 @@
 import Foundation
 import FSTensor
+import FSCommandLine
 
 /// The output directory of a run, filled in a hidden temporary sibling and renamed into place at the end,
 /// so nothing half-written is ever left at the output path.
@@ -173,14 +174,7 @@ final class OutputDirectory {
 
     deinit { discard() }
 
-    static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let u = ns.userInfo[NSUnderlyingErrorKey] as? NSError, u.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(u.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription
-    }
+    static func reason(_ error: Error) -> String { ErrorReason.text(error) }
 }
 
 /// Free-space check of the file system an output goes to (a full disk fails before the work, not after).

@@ -8,7 +8,7 @@ import FSVideo
 import FSTestSupport
 import FSCommandLine
 
-/// `fsvideo bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
+/// `fsvideo-bench freescale-toy`: FreeScale vs direct inference on the built-in toy model — wall time at the
 /// same final size and step count, and the object-count quality check (one object per video) at every
 /// stage size of the cascade (the FreeScale result at an intermediate size is that stage of the climb to
 /// `--res`; direct inference is run at each size on its own), and how well each keeps the base video's
@@ -32,7 +32,6 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
     @Option(help: "One caption for every pair instead of the ten built-in ones (e.g. the demo's).") var prompt: String?
     @Option(name: .customLong("first-seed"), help: "Seed of pair 0; pair k uses first-seed + k.") var firstSeed: UInt64 = 1000
 
-    static var captions: [String] { ToyCaptions.all }
 
     func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
@@ -40,11 +39,11 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
 
     func run() throws {
         let precision = try compute.apply(toStdout: true)
-        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
+        let loaded = try BenchToyModel.load(precision: precision)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
         guard freescale.method == .freescale, freescale.detailMask == nil, !freescale.keepStages else {
-            throw FSError("bench freescale-toy: --method, --detail-mask and --keep-stages do not apply")
+            throw FSError("fsvideo-bench freescale-toy: --method, --detail-mask and --keep-stages do not apply")
         }
         var request = freescale.request
         request.steps = steps
@@ -54,7 +53,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let compared = timeOnly ? [timed] : Array(sizes.dropFirst())
         if let sheets {
             do { try FileManager.default.createDirectory(atPath: sheets, withIntermediateDirectories: true) } catch {
-                throw FSError("--sheets \(sheets): cannot create the directory (\(OutputDirectory.reason(error)))")
+                throw FSError("--sheets \(sheets): cannot create the directory (\(ErrorReason.text(error)))")
             }
         }
         // tally[size][method]: object counts, strict and with edge streaks ignored (ObjectCount).
@@ -62,9 +61,9 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         var baseTally = ObjectTally()
         var colour: [FrameSize: [String: ColourTally]] = [:]
         var time = ["freescale": 0.0, "direct": 0.0]
-        log("bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
+        log("fsvideo-bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
-            var s = GenerationSettings(prompt: prompt ?? Self.captions[k % Self.captions.count], model: mc)
+            var s = GenerationSettings(prompt: prompt ?? ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
             s.frames = frames; s.steps = steps; s.seed = firstSeed + UInt64(k)
             var line = "pair \(k) seed \(s.seed) '\(s.prompt)':"
             let t2v = try TextToVideo(model: loaded.model, settings: s)
