@@ -65,7 +65,7 @@ final class ToyUpscaleTests: XCTestCase {
         let (inside, outside) = ClipFidelity.halfChange(b, a)
         let ratio = inside / max(1e-9, outside)
         print("toy edit mask (left half): mean |Δ| inside \(inside), outside \(outside), ratio \(ratio)")
-        // Measured: inside 0.017, outside 0.008 (ratio 2.1; `bench upscale-toy` gives the same case). The toy
+        // Measured: inside 0.017, outside 0.008 (ratio 2.1; `fsvideo-bench upscale-toy` gives the same case). The toy
         // model keeps one uniform background, so an edit leaks outside the mask; the ratio shows it is
         // mainly inside.
         XCTAssertGreaterThan(inside, 0.005, "the edit changed nothing")

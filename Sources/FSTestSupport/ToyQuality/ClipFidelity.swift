@@ -1,4 +1,4 @@
-// How close two videos are, for the toy-model checks of `upscale` (tests and `bench upscale-toy`).
+// How close two videos are, for the toy-model checks of `upscale` (tests and `fsvideo-bench upscale-toy`).
 import Foundation
 import FSTensor
 

@@ -1,5 +1,5 @@
 // How well a higher-resolution video keeps its base video's colours, for the toy-model quality check
-// (`bench freescale-toy`): the video is box-averaged back to the base size and compared with the base.
+// (`fsvideo-bench freescale-toy`): the video is box-averaged back to the base size and compared with the base.
 import Foundation
 import FSTensor
 
