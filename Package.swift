@@ -29,11 +29,13 @@ let package = Package(
         .target(name: "FSModels", dependencies: ["FSTensor", "FSCheckpoint"],
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"], swiftSettings: optimizedInDebug),
-        .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
-        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSVideo"],
+        // uint8 RGB frames ⇄ tensors, without libav* (FSPipeline and the GPU check need frames, not FFmpeg).
+        .target(name: "FSFrames", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor", "FSFrames"], swiftSettings: optimizedInDebug),
+        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"],
                 swiftSettings: optimizedInDebug),
         // Prompt → video as one call: model loading and config resolution, the text-to-video run, the cascade.
-        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo"],
+        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSFrames"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
