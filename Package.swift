@@ -34,6 +34,10 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
+        // Device seam (#19): the backend protocol and its CPU side; the CUDA side loaded at run time (no CUDA at build time).
+        .target(name: "FSCompute", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FSCUDA", dependencies: ["CCUDA", "FSCompute", "FSTensor"], swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FSCUDATests", dependencies: ["FSCUDA", "FSCompute", "FSTensor"]),
         .testTarget(name: "fsvideoTests", dependencies: ["fsvideo"]),
     ]
 )
