@@ -79,6 +79,7 @@ const char *ccuda_bind_cublaslt(void *handle, ccuda_cublaslt *t) {
     BIND(t, cublasLtMatmulDescSetAttribute, "cublasLtMatmulDescSetAttribute");
     BIND(t, cublasLtMatrixLayoutCreate, "cublasLtMatrixLayoutCreate");
     BIND(t, cublasLtMatrixLayoutDestroy, "cublasLtMatrixLayoutDestroy");
+    BIND(t, cublasLtMatrixLayoutSetAttribute, "cublasLtMatrixLayoutSetAttribute");
     BIND(t, cublasLtMatmulPreferenceCreate, "cublasLtMatmulPreferenceCreate");
     BIND(t, cublasLtMatmulPreferenceDestroy, "cublasLtMatmulPreferenceDestroy");
     BIND(t, cublasLtMatmulPreferenceSetAttribute, "cublasLtMatmulPreferenceSetAttribute");

@@ -107,6 +107,8 @@ enum {
     CCUDA_EPILOGUE_DEFAULT = 1,
     CCUDA_EPILOGUE_BIAS = 4,
     CCUDA_PREF_MAX_WORKSPACE_BYTES = 1,
+    CCUDA_LAYOUT_BATCH_COUNT = 5,              // int32_t
+    CCUDA_LAYOUT_STRIDED_BATCH_OFFSET = 6,     // int64_t, in elements
 };
 
 typedef struct {
@@ -119,6 +121,8 @@ typedef struct {
     cublasStatus_t (*cublasLtMatrixLayoutCreate)(cublasLtMatrixLayout_t *layout, int type,
                                                  uint64_t rows, uint64_t cols, int64_t ld);
     cublasStatus_t (*cublasLtMatrixLayoutDestroy)(cublasLtMatrixLayout_t layout);
+    cublasStatus_t (*cublasLtMatrixLayoutSetAttribute)(cublasLtMatrixLayout_t layout, int attr,
+                                                       const void *buf, size_t size);
     cublasStatus_t (*cublasLtMatmulPreferenceCreate)(cublasLtMatmulPreference_t *pref);
     cublasStatus_t (*cublasLtMatmulPreferenceDestroy)(cublasLtMatmulPreference_t pref);
     cublasStatus_t (*cublasLtMatmulPreferenceSetAttribute)(cublasLtMatmulPreference_t pref, int attr,
