@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fsvideo", targets: ["fsvideo"]),
+        .executable(name: "fsvideo-gpu-check", targets: ["fsvideo-gpu-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -38,6 +39,10 @@ let package = Package(
         .target(name: "FSCompute", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "FSCUDA", dependencies: ["CCUDA", "FSCompute", "FSTensor"], swiftSettings: optimizedInDebug),
+        // The GPU check (#19): links the compute, checkpoint, model and CUDA targets only (no libav).
+        .executableTarget(name: "fsvideo-gpu-check", dependencies: [
+            "FSCompute", "FSCUDA", "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion",
+        ], swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
