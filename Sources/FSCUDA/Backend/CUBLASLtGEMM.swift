@@ -76,9 +76,9 @@ final class CUBLASLtGEMM {
                              "bf16 GEMM \(m)x\(n)x\(k)")
     }
 
-    func setAttribute<T>(_ desc: cublasLtMatmulDesc_t?, _ attr: Int32, _ value: T) throws {
-        var v = value
-        try CUDACheck.cublas(lt.cublasLtMatmulDescSetAttribute!(desc, attr, &v, MemoryLayout<T>.size), "matmul attribute \(attr)")
+    func setAttribute<T: BitwiseCopyable>(_ desc: cublasLtMatmulDesc_t?, _ attr: Int32, _ value: T) throws {
+        let status = withUnsafeBytes(of: value) { lt.cublasLtMatmulDescSetAttribute!(desc, attr, $0.baseAddress, $0.count) }
+        try CUDACheck.cublas(status, "matmul attribute \(attr)")
     }
 
     func layout(_ type: Int32, rows: Int, cols: Int, ld: Int, batch: Int, stride: Int) throws -> cublasLtMatrixLayout_t? {
