@@ -4,9 +4,11 @@
 #   Tools/gpu-check.sh --bundle OUTDIR
 #       Here (with Swift): builds fsvideo-gpu-check in release with the static Swift stdlib and copies it, its
 #       resource folders, the shared libraries a CUDA base image lacks (OpenBLAS, libgfortran, libquadmath …, found
-#       with ldd) and this script into OUTDIR (checked ≤ 60 MiB).
+#       with ldd) and this script into OUTDIR, and packs it as OUTDIR.tar.gz (checked ≤ 60 MiB; the folder itself
+#       is ~100 MiB, most of it the static Swift runtime with ICU data and OpenBLAS).
 #   Tools/gpu-check.sh --run BUNDLE [--device cpu|cuda|auto] [--sizes real|small] [--fixtures DIR] [--out DIR]
-#       On the GPU machine (no Swift needed): runs the bundled check, ≤ 8 minutes, default --device auto.
+#       On the GPU machine (no Swift needed): BUNDLE is the folder or the .tar.gz; runs the bundled check,
+#       ≤ 8 minutes, default --device auto.
 #   Tools/gpu-check.sh --binary PATH [same options]
 #       Runs a given check binary (the test suite rehearses the check in CPU mode with the debug build).
 #
@@ -22,11 +24,14 @@ make_bundle() {
     local out="$1" root
     root="$(cd "$(dirname "$0")/.." && pwd)"
     cd "$root"
-    swift build -c release --static-swift-stdlib --product fsvideo-gpu-check 2>&1 | grep -E "error|Compiling|Build complete" | tail -3
+    local log; log="$(mktemp)"
+    swift build -c release --static-swift-stdlib --product fsvideo-gpu-check >"$log" 2>&1 \
+        || { grep -E "error" "$log" | head -20 >&2; rm -f "$log"; die "release build failed"; }
+    rm -f "$log"
     local bin_dir; bin_dir="$(swift build -c release --static-swift-stdlib --show-bin-path)"
     rm -rf "$out"; mkdir -p "$out/lib"
     cp "$bin_dir/fsvideo-gpu-check" "$out/"
-    strip --strip-debug "$out/fsvideo-gpu-check" 2>/dev/null || true
+    strip -s "$out/fsvideo-gpu-check" 2>/dev/null || true
     for r in "$bin_dir"/*.resources; do
         case "$(basename "$r")" in *FSModels*|*FSCheckpoint*) cp -R "$r" "$out/" ;; esac
     done
@@ -38,10 +43,11 @@ make_bundle() {
             *) cp -L "$lib" "$out/lib/" ;;
         esac
     done
-    local bytes; bytes=$(du -sb "$out" | cut -f1)
-    local mib=$(( (bytes + 1048575) / 1048576 ))
-    echo "bundle $out: $(ls "$out/lib" | tr '\n' ' ')— ${mib} MiB"
-    [ "$mib" -le "$limit_mib" ] || die "bundle is ${mib} MiB, above ${limit_mib} MiB"
+    local dir_mib=$(( ($(du -sb "$out" | cut -f1) + 1048575) / 1048576 ))
+    tar -C "$(dirname "$out")" -czf "$out.tar.gz" "$(basename "$out")"
+    local mib=$(( ($(stat -c %s "$out.tar.gz") + 1048575) / 1048576 ))
+    echo "bundle $out ($dir_mib MiB; libs: $(ls "$out/lib" | tr '\n' ' '| sed 's/ $//')) → $out.tar.gz: ${mib} MiB"
+    [ "$mib" -le "$limit_mib" ] || die "$out.tar.gz is ${mib} MiB, above ${limit_mib} MiB"
 }
 
 run_check() {
@@ -72,7 +78,14 @@ run_check() {
 
 case "${1:-}" in
     --bundle) [ $# -eq 2 ] || die "usage: $0 --bundle OUTDIR"; make_bundle "$2" ;;
-    --run) [ $# -ge 2 ] || die "usage: $0 --run BUNDLE [options]"; b="$2"; shift 2; run_check "$b/fsvideo-gpu-check" "$@" ;;
+    --run)
+        [ $# -ge 2 ] || die "usage: $0 --run BUNDLE [options]"; b="$2"; shift 2
+        if [ -f "$b" ]; then   # a .tar.gz: unpack beside the results
+            tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+            tar -C "$tmp" -xzf "$b" || die "$b: cannot unpack"
+            b="$(find "$tmp" -name fsvideo-gpu-check -type f -printf '%h\n' | head -1)"
+        fi
+        run_check "$b/fsvideo-gpu-check" "$@" ;;
     --binary) [ $# -ge 2 ] || die "usage: $0 --binary PATH [options]"; b="$2"; shift 2; run_check "$b" "$@" ;;
-    *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
