@@ -64,6 +64,8 @@ const char *ccuda_bind_nvrtc(void *handle, ccuda_nvrtc *t) {
     BIND(t, nvrtcCompileProgram, "nvrtcCompileProgram");
     BIND(t, nvrtcGetPTXSize, "nvrtcGetPTXSize");
     BIND(t, nvrtcGetPTX, "nvrtcGetPTX");
+    BIND(t, nvrtcGetCUBINSize, "nvrtcGetCUBINSize");
+    BIND(t, nvrtcGetCUBIN, "nvrtcGetCUBIN");
     BIND(t, nvrtcGetProgramLogSize, "nvrtcGetProgramLogSize");
     BIND(t, nvrtcGetProgramLog, "nvrtcGetProgramLog");
     BIND(t, nvrtcDestroyProgram, "nvrtcDestroyProgram");

@@ -27,6 +27,9 @@ public struct GPUInfo: Equatable, Sendable {
     /// NVRTC's virtual architecture for this GPU, "compute_90".
     public var virtualArchitecture: String { "compute_\(computeCapability.major)\(computeCapability.minor)" }
 
+    /// NVRTC's real architecture (CUBIN), "sm_90".
+    public var realArchitecture: String { "sm_\(computeCapability.major)\(computeCapability.minor)" }
+
     /// "NVIDIA H200 (sm_90, 139.8 GiB, driver CUDA 12.4)".
     public var summary: String {
         let gib = Double(totalMemoryBytes) / Double(1 << 30)

@@ -2,11 +2,12 @@ import CCUDA
 import Foundation
 import FSTensor
 
-/// CUDA C → PTX with NVRTC, for one virtual architecture ("compute_90"); results cached per process.
+/// CUDA C → PTX (for a virtual architecture, "compute_90") or CUBIN (for a real one, "sm_90") with NVRTC;
+/// results cached per process. The backend loads CUBIN: SASS from a newer NVRTC runs on an older driver of the
+/// same CUDA major version, where PTX of a newer ISA would not JIT.
 public final class NVRTCCompiler: @unchecked Sendable {
     let runtime: CUDARuntime
     let lock = NSLock()
-    var cache: [String: String] = [:]
 
     public init(runtime: CUDARuntime = .shared) throws {
         guard runtime.nvrtc != nil else { throw FSError("NVRTC is not available: \(runtime.nvrtcProbe)") }
@@ -18,11 +19,23 @@ public final class NVRTCCompiler: @unchecked Sendable {
         ["--gpu-architecture=\(architecture)", "--std=c++17", "-default-device", "--fmad=true", "-lineinfo"]
     }
 
-    /// PTX of `source` for `architecture`; throws the compile log on error.
+    /// PTX of `source` for a virtual `architecture` ("compute_90"); throws the compile log on error.
     public func ptx(source: String, name: String, architecture: String) throws -> String {
-        let key = "\(architecture)|\(name)|\(source.hashValue)"
+        let bytes = try compile(source: source, name: name, architecture: architecture, cubin: false)
+        return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// CUBIN (an ELF image) of `source` for a real `architecture` ("sm_90").
+    public func cubin(source: String, name: String, architecture: String) throws -> [UInt8] {
+        try compile(source: source, name: name, architecture: architecture, cubin: true)
+    }
+
+    var images: [String: [UInt8]] = [:]
+
+    func compile(source: String, name: String, architecture: String, cubin: Bool) throws -> [UInt8] {
+        let key = "\(architecture)|\(cubin)|\(name)|\(source.hashValue)"
         lock.lock()
-        if let hit = cache[key] { lock.unlock(); return hit }
+        if let hit = images[key] { lock.unlock(); return hit }
         lock.unlock()
         let api = runtime.nvrtc!
         var program: nvrtcProgram? = nil
@@ -41,11 +54,12 @@ public final class NVRTCCompiler: @unchecked Sendable {
             throw FSError("NVRTC: \(name) for \(architecture) does not compile:\n\(text)")
         }
         var size = 0
-        try CUDACheck.nvrtc(api.nvrtcGetPTXSize!(program, &size), "PTX size of \(name)", runtime)
+        let what = cubin ? "CUBIN" : "PTX"
+        try CUDACheck.nvrtc((cubin ? api.nvrtcGetCUBINSize! : api.nvrtcGetPTXSize!)(program, &size), "\(what) size of \(name)", runtime)
         var buffer = [CChar](repeating: 0, count: size)
-        try CUDACheck.nvrtc(api.nvrtcGetPTX!(program, &buffer), "PTX of \(name)", runtime)
-        let ptx = String(cString: buffer)
-        lock.lock(); cache[key] = ptx; lock.unlock()
-        return ptx
+        try CUDACheck.nvrtc((cubin ? api.nvrtcGetCUBIN! : api.nvrtcGetPTX!)(program, &buffer), "\(what) of \(name)", runtime)
+        let image = buffer.map { UInt8(bitPattern: $0) }
+        lock.lock(); images[key] = image; lock.unlock()
+        return image
     }
 }

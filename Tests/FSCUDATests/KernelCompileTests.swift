@@ -32,6 +32,17 @@ final class KernelCompileTests: XCTestCase {
         }
     }
 
+    /// The backend loads CUBIN: this runs NVRTC's ptxas stage too (register and shared-memory limits per kernel).
+    func testEveryKernelAssemblesToCubinForSm90AndSm80() throws {
+        let nvrtc = try compiler()
+        for arch in ["sm_90", "sm_80"] {
+            for module in KernelLibrary.modules {
+                let image = try nvrtc.cubin(source: module.source, name: module.name, architecture: arch)
+                XCTAssertEqual(Array(image.prefix(4)), [0x7f, 0x45, 0x4c, 0x46], "\(module.name) for \(arch): not an ELF image")
+            }
+        }
+    }
+
     func testCompileErrorsCarryTheLog() throws {
         let nvrtc = try compiler()
         XCTAssertThrowsError(try nvrtc.ptx(source: "extern \"C\" __global__ void k() { undefined_thing(); }",

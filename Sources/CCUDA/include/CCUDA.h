@@ -70,6 +70,8 @@ typedef struct {
     nvrtcResult (*nvrtcCompileProgram)(nvrtcProgram prog, int numOptions, const char *const *options);
     nvrtcResult (*nvrtcGetPTXSize)(nvrtcProgram prog, size_t *size);
     nvrtcResult (*nvrtcGetPTX)(nvrtcProgram prog, char *ptx);
+    nvrtcResult (*nvrtcGetCUBINSize)(nvrtcProgram prog, size_t *size);   // CUDA ≥ 11.1
+    nvrtcResult (*nvrtcGetCUBIN)(nvrtcProgram prog, char *cubin);
     nvrtcResult (*nvrtcGetProgramLogSize)(nvrtcProgram prog, size_t *size);
     nvrtcResult (*nvrtcGetProgramLog)(nvrtcProgram prog, char *log);
     nvrtcResult (*nvrtcDestroyProgram)(nvrtcProgram *prog);
@@ -107,6 +109,10 @@ enum {
     CCUDA_EPILOGUE_DEFAULT = 1,
     CCUDA_EPILOGUE_BIAS = 4,
     CCUDA_PREF_MAX_WORKSPACE_BYTES = 1,
+    CCUDA_PREF_MIN_ALIGNMENT_A_BYTES = 5,      // uint32_t each, default 256
+    CCUDA_PREF_MIN_ALIGNMENT_B_BYTES = 6,
+    CCUDA_PREF_MIN_ALIGNMENT_C_BYTES = 7,
+    CCUDA_PREF_MIN_ALIGNMENT_D_BYTES = 8,
     CCUDA_LAYOUT_BATCH_COUNT = 5,              // int32_t
     CCUDA_LAYOUT_STRIDED_BATCH_OFFSET = 6,     // int64_t, in elements
 };

@@ -35,6 +35,7 @@ final class CUBLASLtGEMM {
     /// c[b] (fp32, [M, N], ldc) = op(a[b]) [M, K] · op(b[b]) [K, N] (+ beta·c) (+ bias [N] when given), for `batch` items.
     func run(m: Int, n: Int, k: Int, a: Operand, b: Operand, c: Operand, batch: Int = 1, beta: Float = 0,
              bias: UInt64? = nil) throws {
+        try context.makeCurrent()
         // Column-major view: D' (n × m, ld c.ld) = A' · B' with A' = b, B' = a.
         let aRows = b.transposed ? k : n, aCols = b.transposed ? n : k
         let bRows = a.transposed ? m : k, bCols = a.transposed ? k : m
@@ -60,6 +61,12 @@ final class CUBLASLtGEMM {
         var wsBytes = UInt64(Self.workspaceBytes)
         try CUDACheck.cublas(lt.cublasLtMatmulPreferenceSetAttribute!(pref, Int32(CCUDA_PREF_MAX_WORKSPACE_BYTES), &wsBytes, 8),
                              "workspace preference")
+        // Offsets into buffers (image chunks, batch entries) may be less aligned than cuBLASLt's default 256 bytes.
+        for (attr, op, size) in [(CCUDA_PREF_MIN_ALIGNMENT_A_BYTES, b, 2), (CCUDA_PREF_MIN_ALIGNMENT_B_BYTES, a, 2),
+                                 (CCUDA_PREF_MIN_ALIGNMENT_C_BYTES, c, 4), (CCUDA_PREF_MIN_ALIGNMENT_D_BYTES, c, 4)] {
+            var align = Self.alignment(op, elementSize: size, batched: batch > 1)
+            try CUDACheck.cublas(lt.cublasLtMatmulPreferenceSetAttribute!(pref, Int32(attr), &align, 4), "alignment preference")
+        }
         var heuristic = ccuda_matmul_heuristic()
         var found: Int32 = 0
         try CUDACheck.cublas(lt.cublasLtMatmulAlgoGetHeuristic!(handle, desc, la, lb, lc, lc, pref, 1, &heuristic, &found),
@@ -74,6 +81,13 @@ final class CUBLASLtGEMM {
                                                 &heuristic.algo, UnsafeMutableRawPointer(bitPattern: UInt(workspace.pointer)),
                                                 Self.workspaceBytes, context.stream),
                              "bf16 GEMM \(m)x\(n)x\(k)")
+    }
+
+    /// The largest power of two (≤ 256) dividing the operand's address, row pitch and batch stride in bytes.
+    static func alignment(_ op: Operand, elementSize: Int, batched: Bool) -> UInt32 {
+        var bits = op.pointer | UInt64(op.ld * elementSize) | 256
+        if batched && op.batchStride != 0 { bits |= UInt64(op.batchStride * elementSize) }
+        return UInt32(1) << UInt32(bits.trailingZeroBitCount)
     }
 
     func setAttribute<T: BitwiseCopyable>(_ desc: cublasLtMatmulDesc_t?, _ attr: Int32, _ value: T) throws {

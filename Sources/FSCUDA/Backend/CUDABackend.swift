@@ -275,7 +275,7 @@ public final class CUDABackend: ComputeBackend {
         let out = try empty([b, n, v.shape[2]])
         let kernel = "fs_attention_\(q.dtype == .bf16 ? "bf16" : "f32")_d\(width)"
         let bq = AttentionKernels.queriesPerBlock
-        try context.launch(kernel, grid: ((n + bq - 1) / bq, b * heads, 1), block: bq, [
+        try context.launch(kernel, grid: (b * heads, (n + bq - 1) / bq, 1), block: bq, [
             .pointer(try pointer(q, "attention")), .pointer(try pointer(k, "attention")), .pointer(try pointer(v, "attention")),
             .pointer(try pointer(out, "attention")), .int(n), .int(m), .int(heads), .int(d), .int(dv),
             .int(q.shape[2]), .int(k.shape[2]), .int(v.shape[2]), .int(v.shape[2]), .float(scale),

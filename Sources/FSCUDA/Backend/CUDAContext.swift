@@ -94,9 +94,9 @@ public final class CUDAContext: @unchecked Sendable {
         if let m = modules[spec.name] {
             module = m
         } else {
-            let ptx = try compiler.ptx(source: spec.source, name: spec.name, architecture: info.virtualArchitecture)
+            let image = try compiler.cubin(source: spec.source, name: spec.name, architecture: info.realArchitecture)
             var m: CUmodule? = nil
-            try ptx.withCString { try check(driver.cuModuleLoadData!(&m, $0), "load module \(spec.name)") }
+            try image.withUnsafeBytes { try check(driver.cuModuleLoadData!(&m, $0.baseAddress!), "load module \(spec.name)") }
             guard let m else { throw FSError("CUDA: module \(spec.name) did not load") }
             modules[spec.name] = m
             module = m
@@ -110,6 +110,7 @@ public final class CUDAContext: @unchecked Sendable {
 
     /// Launches `name` on the stream.
     func launch(_ name: String, grid: (Int, Int, Int), block: Int, sharedBytes: Int = 0, _ args: [KernelArgument]) throws {
+        try makeCurrent()
         let f = try function(name)
         try KernelArgument.withPacked(args) { params in
             try check(driver.cuLaunchKernel!(f, UInt32(grid.0), UInt32(grid.1), UInt32(grid.2), UInt32(block), 1, 1,

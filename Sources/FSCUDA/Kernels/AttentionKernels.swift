@@ -22,8 +22,8 @@ __device__ void attention_tile(const T *q, const T *k, const T *v, float *o,
                                int ldq, int ldk, int ldv, int ldo, float scale) {
     __shared__ float ks[BK][D];
     __shared__ float vs[BK][D];
-    int bh = blockIdx.y, b = bh / heads, h = bh % heads;
-    int qi = blockIdx.x * ATT_BQ + threadIdx.x;
+    int bh = blockIdx.x, b = bh / heads, h = bh % heads;   // x: up to 2³¹ − 1 (batch·heads can be large)
+    int qi = blockIdx.y * ATT_BQ + threadIdx.x;
     bool active = qi < n;
     float qr[D], acc[D];
     #pragma unroll
