@@ -64,6 +64,14 @@ public final class CPUBackend: ComputeBackend {
     public func mul(_ a: DeviceTensor, _ b: DeviceTensor) throws -> DeviceTensor { wrap(try host(a, "mul") * host(b, "mul")) }
     public func scale(_ a: DeviceTensor, by s: Float) throws -> DeviceTensor { wrap(try host(a, "scale") * s) }
 
+    public func axpby(_ a: DeviceTensor, _ alpha: Float, _ b: DeviceTensor, _ beta: Float) throws -> DeviceTensor {
+        let (x, y) = (try host(a, "axpby"), try host(b, "axpby"))
+        guard x.shape == y.shape else { throw FSError("axpby: shapes \(x.shape) and \(y.shape) differ") }
+        var out = x
+        for i in 0..<x.count { out.data[i] = alpha * x.data[i] + beta * y.data[i] }
+        return wrap(out)
+    }
+
     public func ddimStep(x: DeviceTensor, eps: DeviceTensor, noise: DeviceTensor?, _ c: DDIMCoefficients) throws
         -> (xPrev: DeviceTensor, predX0: DeviceTensor) {
         let (xh, eh, nh) = (try host(x, "ddimStep"), try host(eps, "ddimStep"), try host(noise, "ddimStep"))

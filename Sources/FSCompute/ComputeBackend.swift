@@ -41,6 +41,8 @@ public protocol ComputeBackend: AnyObject {
     func add(_ a: DeviceTensor, _ b: DeviceTensor) throws -> DeviceTensor
     func mul(_ a: DeviceTensor, _ b: DeviceTensor) throws -> DeviceTensor
     func scale(_ a: DeviceTensor, by s: Float) throws -> DeviceTensor
+    /// α·a + β·b (classifier-free guidance: (1 − g)·uncond + g·cond).
+    func axpby(_ a: DeviceTensor, _ alpha: Float, _ b: DeviceTensor, _ beta: Float) throws -> DeviceTensor
     /// One DDIM update: (xPrev, predX0).
     func ddimStep(x: DeviceTensor, eps: DeviceTensor, noise: DeviceTensor?, _ c: DDIMCoefficients) throws
         -> (xPrev: DeviceTensor, predX0: DeviceTensor)

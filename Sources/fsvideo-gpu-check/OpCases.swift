@@ -69,6 +69,9 @@ enum OpCases {
         add("add", kernelTolerance, [rand([t * c * tokens]), rand([t * c * tokens])]) { b, i, _ in try b.add(i[0], i[1]) }
         add("mul", kernelTolerance, [rand([t * c * tokens]), rand([t * c * tokens])]) { b, i, _ in try b.mul(i[0], i[1]) }
         add("scale", kernelTolerance, [rand([t * c * tokens])]) { b, i, _ in try b.scale(i[0], by: 0.18215) }
+        add("guidance axpby", kernelTolerance, [rand([2, 4, t, h, w]), rand([2, 4, t, h, w])]) { b, i, _ in
+            try b.axpby(i[0], 1 - 12, i[1], 12)
+        }
         add("ddim step", kernelTolerance, [rand([1, 4, t, h, w]), rand([1, 4, t, h, w]), rand([1, 4, t, h, w])]) { b, i, _ in
             try b.ddimStep(x: i[0], eps: i[1], noise: i[2], DDIMCoefficients(cx: 1.1, ce: 0.4, cp: 0.9, cd: 0.3, cn: 0.05)).xPrev
         }

@@ -41,10 +41,10 @@ final class GPUCheckScriptTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         let lines = output.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "one summary line: \(output)")
-        XCTAssertTrue(output.hasPrefix("fsvideo-gpu-check: PASS device=cpu ops=25/25"), output)
+        XCTAssertTrue(output.hasPrefix("fsvideo-gpu-check: PASS device=cpu ops=26/26"), output)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
         XCTAssertEqual(json?["device"] as? String, "cpu")
-        XCTAssertEqual((json?["ops"] as? [Any])?.count, 25)
+        XCTAssertEqual((json?["ops"] as? [Any])?.count, 26)
         XCTAssertEqual(json?["device_choice"] as? String, "auto")
         let log = try String(contentsOfFile: out + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains("no usable NVIDIA GPU"), "the fallback line is logged")

@@ -245,6 +245,16 @@ public final class CUDABackend: ComputeBackend {
     public func mul(_ a: DeviceTensor, _ b: DeviceTensor) throws -> DeviceTensor { try elementwise("fs_mul", [a, b]) }
     public func scale(_ a: DeviceTensor, by s: Float) throws -> DeviceTensor { try elementwise("fs_scale", [a], extra: [.float(s)]) }
 
+    public func axpby(_ a: DeviceTensor, _ alpha: Float, _ b: DeviceTensor, _ beta: Float) throws -> DeviceTensor {
+        guard a.shape == b.shape else { throw FSError("axpby: shapes \(a.shape) and \(b.shape) differ") }
+        let out = try empty(a.shape)
+        try context.launch1D("fs_axpby", count: a.count, [
+            .pointer(try fp32(a, "axpby")), .float(alpha), .pointer(try fp32(b, "axpby")), .float(beta),
+            .pointer(try pointer(out, "axpby")), .long(a.count),
+        ])
+        return out
+    }
+
     public func ddimStep(x: DeviceTensor, eps: DeviceTensor, noise: DeviceTensor?, _ c: DDIMCoefficients) throws
         -> (xPrev: DeviceTensor, predX0: DeviceTensor) {
         guard x.shape == eps.shape, noise.map({ $0.shape == x.shape }) ?? true else {
