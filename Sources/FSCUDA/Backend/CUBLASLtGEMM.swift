@@ -11,13 +11,7 @@ final class CUBLASLtGEMM {
     let workspace: DeviceBuffer
     static let workspaceBytes = 32 << 20
 
-    /// One row-major operand: a device pointer, its leading dimension (elements between rows) and batch stride.
-    struct Operand {
-        var pointer: UInt64
-        var ld: Int
-        var batchStride: Int = 0
-        var transposed = false
-    }
+    typealias Operand = GEMMOperand
 
     init(context: CUDAContext) throws {
         self.context = context
@@ -35,24 +29,27 @@ final class CUBLASLtGEMM {
     /// c[b] (fp32, [M, N], ldc) = op(a[b]) [M, K] · op(b[b]) [K, N] (+ beta·c) (+ bias [N] when given), for `batch` items.
     func run(m: Int, n: Int, k: Int, a: Operand, b: Operand, c: Operand, batch: Int = 1, beta: Float = 0,
              bias: UInt64? = nil) throws {
+        try run(GEMMCall(m: m, n: n, k: k, a: a, b: b, c: c, batch: batch), beta: beta, bias: bias)
+    }
+
+    func run(_ call: GEMMCall, beta: Float = 0, bias: UInt64? = nil) throws {
         try context.makeCurrent()
-        // Column-major view: D' (n × m, ld c.ld) = A' · B' with A' = b, B' = a.
-        let aRows = b.transposed ? k : n, aCols = b.transposed ? n : k
-        let bRows = a.transposed ? m : k, bCols = a.transposed ? k : m
+        let (m, n, k, a, b, c, batch) = (call.m, call.n, call.k, call.a, call.b, call.c, call.batch)
+        let cm = call.columnMajor   // D' (n × m, ld c.ld) = A' · B' with A' = the b buffer, B' = the a buffer
         var desc: cublasLtMatmulDesc_t? = nil
         try CUDACheck.cublas(lt.cublasLtMatmulDescCreate!(&desc, Int32(CCUDA_COMPUTE_32F), Int32(CCUDA_R_32F)), "matmul desc")
         defer { _ = lt.cublasLtMatmulDescDestroy!(desc) }
-        try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_TRANSA), Int32(b.transposed ? CCUDA_OP_T : CCUDA_OP_N))
-        try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_TRANSB), Int32(a.transposed ? CCUDA_OP_T : CCUDA_OP_N))
+        try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_TRANSA), Int32(cm.a.transposed ? CCUDA_OP_T : CCUDA_OP_N))
+        try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_TRANSB), Int32(cm.b.transposed ? CCUDA_OP_T : CCUDA_OP_N))
         if let bias {
             try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_EPILOGUE), UInt32(CCUDA_EPILOGUE_BIAS))
             try setAttribute(desc, Int32(CCUDA_MATMUL_DESC_BIAS_POINTER), bias)
         }
-        let la = try layout(Int32(CCUDA_R_16BF), rows: aRows, cols: aCols, ld: b.ld, batch: batch, stride: b.batchStride)
+        let la = try layout(Int32(CCUDA_R_16BF), rows: cm.a.rows, cols: cm.a.cols, ld: cm.a.ld, batch: batch, stride: cm.a.batchStride)
         defer { _ = lt.cublasLtMatrixLayoutDestroy!(la) }
-        let lb = try layout(Int32(CCUDA_R_16BF), rows: bRows, cols: bCols, ld: a.ld, batch: batch, stride: a.batchStride)
+        let lb = try layout(Int32(CCUDA_R_16BF), rows: cm.b.rows, cols: cm.b.cols, ld: cm.b.ld, batch: batch, stride: cm.b.batchStride)
         defer { _ = lt.cublasLtMatrixLayoutDestroy!(lb) }
-        let lc = try layout(Int32(CCUDA_R_32F), rows: n, cols: m, ld: c.ld, batch: batch, stride: c.batchStride)
+        let lc = try layout(Int32(CCUDA_R_32F), rows: cm.d.rows, cols: cm.d.cols, ld: cm.d.ld, batch: batch, stride: cm.d.batchStride)
         defer { _ = lt.cublasLtMatrixLayoutDestroy!(lc) }
 
         var pref: cublasLtMatmulPreference_t? = nil

@@ -96,10 +96,8 @@ public final class CUDABackend: ComputeBackend {
         var shape = x.shape; shape[shape.count - 1] = outF
         let out = try empty(shape)
         let xb = try bf16(x), wb = try bf16(weight)
-        try context.gemm!.run(m: rows, n: outF, k: inF,
-                              a: .init(pointer: try pointer(xb, "linear"), ld: inF),
-                              b: .init(pointer: try pointer(wb, "linear"), ld: inF, transposed: true),
-                              c: .init(pointer: try pointer(out, "linear"), ld: outF),
+        try context.gemm!.run(.linear(rows: rows, inFeatures: inF, outFeatures: outF, x: try pointer(xb, "linear"),
+                                      weight: try pointer(wb, "linear"), out: try pointer(out, "linear")),
                               bias: bias.map { _ in try pointer(bias, "linear") as UInt64 })
         return out
     }
@@ -115,11 +113,8 @@ public final class CUDABackend: ComputeBackend {
         guard k == kb else { throw FSError("matmul: inner sizes \(k) and \(kb) differ") }
         let out = try empty(batched ? [batch, m, n] : [m, n])
         let ab = try bf16(a), bb = try bf16(b)
-        try context.gemm!.run(m: m, n: n, k: k,
-                              a: .init(pointer: try pointer(ab, "matmul"), ld: k, batchStride: m * k),
-                              b: .init(pointer: try pointer(bb, "matmul"), ld: transposeB ? k : n, batchStride: k * n,
-                                       transposed: transposeB),
-                              c: .init(pointer: try pointer(out, "matmul"), ld: n, batchStride: m * n), batch: batch)
+        try context.gemm!.run(.matmul(batch: batch, m: m, n: n, k: k, transposeB: transposeB, a: try pointer(ab, "matmul"),
+                                      b: try pointer(bb, "matmul"), out: try pointer(out, "matmul")))
         return out
     }
 
@@ -148,10 +143,8 @@ public final class CUDABackend: ComputeBackend {
                 .pointer(xp + UInt64(img0 * c * h * w * 4)), .pointer(colsPointer), .long(imgs),
                 .int(c), .int(h), .int(w), .int(kh), .int(kw), .int(stride), .int(padding), .int(oh), .int(ow),
             ])
-            try context.gemm!.run(m: o, n: p, k: k,
-                                  a: .init(pointer: try pointer(wb, "conv2d"), ld: k, batchStride: 0),
-                                  b: .init(pointer: colsPointer, ld: p, batchStride: k * p),
-                                  c: .init(pointer: op + UInt64(img0 * o * p * 4), ld: p, batchStride: o * p), batch: imgs)
+            try context.gemm!.run(.conv2d(images: imgs, firstImage: img0, outChannels: o, k: k, positions: p,
+                                          weight: try pointer(wb, "conv2d"), cols: colsPointer, out: op))
             img0 += imgs
         }
         if let bias { try addChannelBias(out, bias, n: n, c: o, inner: p) }
@@ -184,11 +177,8 @@ public final class CUDABackend: ComputeBackend {
         ])
         for b in 0..<n {
             // out[b, :, to, :] ([O, HW] with row stride T'·HW) = W [O, C·k] · unfolded[b, to] [C·k, HW], batched over to.
-            try context.gemm!.run(m: o, n: hw, k: c * k,
-                                  a: .init(pointer: try pointer(wb, "temporalConv"), ld: c * k, batchStride: 0),
-                                  b: .init(pointer: up + UInt64(b * tOut * c * k * hw * 2), ld: hw, batchStride: c * k * hw),
-                                  c: .init(pointer: op + UInt64(b * o * tOut * hw * 4), ld: tOut * hw, batchStride: hw),
-                                  batch: tOut)
+            try context.gemm!.run(.temporalConv(entry: b, outChannels: o, ck: c * k, frames: tOut, hw: hw,
+                                                weight: try pointer(wb, "temporalConv"), unfolded: up, out: op))
         }
         if let bias { try addChannelBias(out, bias, n: n, c: o, inner: tOut * hw) }
         return out
