@@ -5,6 +5,7 @@ import FSTensor
 
 // fsvideo-gpu-check: the GPU check of issue #19, as one binary that needs no Swift toolchain where it runs.
 // (a) op-by-op parity of the selected backend against the CPU ops at real sizes, with timings (d);
+// (d) device-only op timings at the 640×1024 sizes (GPU only);
 // (b) the lvdm fixtures (CPU path until the models call the backend seam); writes results.json + log.txt.
 
 let log = CheckLog()
@@ -28,16 +29,19 @@ for line in CUDARuntime.shared.report { log("library \(line)") }
 if let gpu = resolved.gpu { log("gpu \(gpu.summary), cuBLASLt \(gpu.cublasLtVersion), NVRTC \(gpu.nvrtcVersion)") }
 
 let ops = OpParity.run(cases: OpCases.make(sizes: options.sizes, seed: options.seed), device: backend, log: log)
+// At real sizes only on the GPU (minutes on a CPU); at small sizes everywhere (the rehearsal runs the code).
+let benchmarks = backend.device == .cuda || options.sizes == "small"
+    ? OpBenchmarks.run(device: backend, small: options.sizes == "small", log: log) : []
 let fixtures = FixtureChecks.run(directory: options.fixtures, log: log)
 
 let opsPassed = ops.filter(\.passed).count
 let fixturesRun = fixtures.filter { !$0.skipped }
 let fixturesPassed = fixturesRun.filter(\.passed).count
-let passed = opsPassed == ops.count && fixturesPassed == fixturesRun.count
+let passed = opsPassed == ops.count && fixturesPassed == fixturesRun.count && benchmarks.allSatisfy { $0.error == nil }
 var record: [String: Any] = [
     "tool": "fsvideo-gpu-check", "issue": 19, "passed": passed, "sizes": options.sizes, "seed": options.seed,
     "backend": backend.name, "seconds": Date().timeIntervalSince(started),
-    "ops": ops.map(\.record), "fixtures": fixtures.map(\.record),
+    "ops": ops.map(\.record), "fixtures": fixtures.map(\.record), "benchmarks": benchmarks.map(\.record),
     "libraries": CUDARuntime.shared.report,
     "model_path_on_device": "pending: UNet/VAE/text tower still call FSTensor CPU ops (see docs/gpu.md)",
 ]

@@ -46,6 +46,8 @@ final class GPUCheckScriptTests: XCTestCase {
         XCTAssertEqual(json?["device"] as? String, "cpu")
         XCTAssertEqual((json?["ops"] as? [Any])?.count, 26)
         XCTAssertEqual(json?["device_choice"] as? String, "auto")
+        XCTAssertEqual((json?["benchmarks"] as? [[String: Any]])?.count, 5)
+        XCTAssertNil((json?["benchmarks"] as? [[String: Any]])?.first { $0["error"] != nil })
         let log = try String(contentsOfFile: out + "/log.txt", encoding: .utf8)
         XCTAssertTrue(log.contains("no usable NVIDIA GPU"), "the fallback line is logged")
         if !FileManager.default.fileExists(atPath: fixtures) {
