@@ -31,7 +31,10 @@ let package = Package(
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"], swiftSettings: optimizedInDebug),
         .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
-        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FSVideo"],
+        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSVideo"],
+                swiftSettings: optimizedInDebug),
+        // Prompt → video as one call: model loading and config resolution, the text-to-video run, the cascade.
+        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
@@ -44,17 +47,17 @@ let package = Package(
             "FSCompute", "FSCUDA", "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion",
         ], swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo", dependencies: [
-            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo", "FSEval",
+            "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
         .testTarget(name: "FSCheckpointTests", dependencies: ["FSCheckpoint", "FSTensor"]),
         .testTarget(name: "FSModelsTests", dependencies: ["FSModels", "FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor"]),
-        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
+        .testTarget(name: "FSDiffusionTests", dependencies: ["FSDiffusion", "FSPipeline", "FSModels", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSPipeline", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
         .testTarget(name: "FSCUDATests", dependencies: ["FSCUDA", "FSCompute", "FSTensor"]),
-        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo"]),
+        .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FreeScale"]),
     ]
 )

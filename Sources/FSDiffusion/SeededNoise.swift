@@ -72,11 +72,6 @@ public struct NoiseStream: Hashable, Sendable {
     public static func initialLatent(stage: Int = 0) -> NoiseStream { NoiseStream(purpose: 1, stage: stage) }
     /// The η-noise of DDIM sampling step `step` (0 = first step) in stage `stage`.
     public static func ddimStep(_ step: Int, stage: Int = 0) -> NoiseStream { NoiseStream(purpose: 2, stage: stage, index: step) }
-    /// The VAE posterior sample of stage `stage` (re-encoding before an upper stage).
-    public static func posterior(stage: Int) -> NoiseStream { NoiseStream(purpose: 3, stage: stage) }
-    /// The one pre-noising draw of an upper stage (FreeScale's x̃ₜ).
-    public static func stageNoise(stage: Int) -> NoiseStream { NoiseStream(purpose: 4, stage: stage) }
-    /// Anything else (e.g. FreeScale window jitter): pick a purpose ≥ 16.
     public static func custom(purpose: UInt16, stage: Int = 0, index: Int = 0) -> NoiseStream {
         NoiseStream(purpose: purpose, stage: stage, index: index)
     }

@@ -2,7 +2,8 @@ import CBLAS
 import FSTensor
 
 /// Convolution kernels the evaluation networks need (I3D's 3-D convolutions, RAFT's 2-D ones with
-/// per-axis kernels and asymmetric padding). im2col in output-frame chunks (bounded scratch) + BLAS.sgemm (split over the cores).
+/// per-axis kernels). 3-D: im2col (FSTensor's 2-D im2col per input frame) in chunks of output rows
+/// (bounded scratch) + BLAS.sgemm (split over the cores); 2-D: FSTensor's `conv2d`.
 public enum EvalConv {
     /// Scratch budget for one im2col chunk, in floats (64 MB).
     static let scratchFloats = 16 << 20
@@ -46,33 +47,8 @@ public enum EvalConv {
                             let cols = cu * wo
                             col.withUnsafeMutableBufferPointer { cp in
                                 let cpp = cp.baseAddress!
-                                ParallelFor.run(k, minChunk: 8) { rows in
-                                    for r in rows {
-                                        let dw = r % kw, dh = (r / kw) % kh, dt = (r / (kw * kh)) % kt, ci = r / (kw * kh * kt)
-                                        let dst = cpp + r * cols
-                                        let sw = stride[2], off = dw - padFront[2]
-                                        // Output columns whose input column is inside the frame.
-                                        let xLo = off >= 0 ? 0 : (-off + sw - 1) / sw
-                                        let xHi = Swift.min(wo, (w - 1 - off) >= 0 ? (w - 1 - off) / sw + 1 : 0)
-                                        for ul in 0..<cu {
-                                            let u = u0 + ul, ot = u / ho, y = u % ho
-                                            let ti = ot * stride[0] - padFront[0] + dt
-                                            let hi = y * stride[1] - padFront[1] + dh
-                                            let d = dst + ul * wo
-                                            if ti < 0 || ti >= t || hi < 0 || hi >= h || xLo >= xHi {
-                                                d.update(repeating: 0, count: wo); continue
-                                            }
-                                            let s = xb + ((ci * t + ti) * h + hi) * w + off
-                                            if xLo > 0 { d.update(repeating: 0, count: xLo) }
-                                            if sw == 1 {
-                                                (d + xLo).update(from: s + xLo, count: xHi - xLo)
-                                            } else {
-                                                for xo in xLo..<xHi { d[xo] = s[xo * sw] }
-                                            }
-                                            if xHi < wo { (d + xHi).update(repeating: 0, count: wo - xHi) }
-                                        }
-                                    }
-                                }
+                                im2col3D(xb, c: c, t: t, h: h, w: w, kt: kt, kh: kh, kw: kw, stride: stride,
+                                         padFront: padFront, ho: ho, wo: wo, units: u0..<(u0 + cu), col: cpp)
                                 BLAS.sgemm(transA: false, transB: false, m: o, n: cols, k: k,
                                            a: wp.baseAddress!, lda: k, b: cpp, ldb: cols, c: ob + u0 * wo, ldc: to * hw)
                             }
@@ -86,13 +62,42 @@ public enum EvalConv {
         return out
     }
 
-    /// x [N,C,H,W], weight [O,C,kh,kw] → [N,O,H',W'], zero padding (top/bottom = ph, left/right = pw).
+    /// The im2col columns of output rows `units` (unit u = t'·H' + y') of a 3-D conv of one image `x [C,T,H,W]`:
+    /// row r = ((ci·kt + dt)·kh + dy)·kw + dx, column (u − units.lowerBound)·W' + x'. Each (ci, dt) block of
+    /// rows is FSTensor's 2-D im2col of input frame t'·st − pt + dt (zero when that frame is padding).
+    static func im2col3D(_ x: UnsafePointer<Float>, c: Int, t: Int, h: Int, w: Int, kt: Int, kh: Int, kw: Int,
+                         stride: [Int], padFront: [Int], ho: Int, wo: Int, units: Range<Int>,
+                         col: UnsafeMutablePointer<Float>) {
+        let cols = units.count * wo, taps = kh * kw
+        ParallelFor.run(c * kt) { blocks in
+            for blk in blocks {
+                let ci = blk / kt, dt = blk % kt
+                let dst = col + blk * taps * cols
+                var u = units.lowerBound
+                while u < units.upperBound {
+                    // The run of units inside output frame ot: output rows y0..<y1.
+                    let ot = u / ho, y0 = u % ho, y1 = Swift.min(ho, y0 + units.upperBound - u)
+                    let off = (u - units.lowerBound) * wo
+                    let ti = ot * stride[0] - padFront[0] + dt
+                    if ti < 0 || ti >= t {
+                        for r in 0..<taps { (dst + r * cols + off).update(repeating: 0, count: (y1 - y0) * wo) }
+                    } else {
+                        im2colRows(src: x + (ci * t + ti) * h * w, c: 1, h: h, w: w, kh: kh, kw: kw,
+                                   sh: stride[1], sw: stride[2], ph: padFront[1], pw: padFront[2], dh: 1, dw: 1,
+                                   ow: wo, oy0: y0, oy1: y1, rows: 0..<taps, col: dst + off, ldCol: cols)
+                    }
+                    u += y1 - y0
+                }
+            }
+        }
+    }
+
+    /// x [N,C,H,W], weight [O,C,kh,kw] → [N,O,H',W'], zero padding (top/bottom = ph, left/right = pw):
+    /// FSTensor's `conv2d`, counted in `flops`.
     static func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: (Int, Int) = (0, 0)) -> Tensor {
-        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let w5 = weight.reshaped([weight.shape[0], weight.shape[1], 1, weight.shape[2], weight.shape[3]])
-        let y = conv3d(x.reshaped([n, c, 1, h, w]), weight: w5, bias: bias, stride: [1, stride, stride],
-                       padFront: [0, padding.0, padding.1], padBack: [0, padding.0, padding.1])
-        return y.reshaped([n, y.shape[1], y.shape[3], y.shape[4]])
+        let y = FSTensor.conv2d(x, weight: weight, bias: bias, stride: (stride, stride), padding: padding, dilation: (1, 1))
+        flops += 2 * Double(y.count) * Double(weight.count / weight.shape[0])
+        return y
     }
 
     /// Adds bias[c] over axis 1 of an [N,C,...] tensor, in place.

@@ -59,7 +59,7 @@ public struct FVDFeatureExtractor {
 
     public func logits(_ v: RGBVideo) throws -> [Double] {
         guard v.frames >= frames else {
-            throw FSError("video has \(v.frames) frames, FVD is set to use \(frames) (--frames)")
+            throw FSError("video has \(v.frames) frames, FVD is set to use \(frames)")
         }
         let clip = FVDPreprocess.clip(v.prefix(frames))
         return try i3d(clip).data.map(Double.init)
@@ -157,16 +157,16 @@ public struct EvalRun {
             do {
                 let f = run.results.filter { $0.set == "fake" }.compactMap(\.fvdFeatures)
                 let rl = run.results.filter { $0.set == "real" }.compactMap(\.fvdFeatures)
-                guard !f.isEmpty else { throw FSError("FVD: no generated (--fake) video could be evaluated") }
+                guard !f.isEmpty else { throw FSError("FVD: no generated video could be evaluated") }
                 let d = f[0].count
                 let b: FeatureStatistics
                 if let realStatistics {
                     b = realStatistics      // computed once for several generated sets (eval --compare)
                 } else {
-                    guard !rl.isEmpty else { throw FSError("FVD: no reference (--real) video could be evaluated") }
+                    guard !rl.isEmpty else { throw FSError("FVD: no reference video could be evaluated") }
                     b = FeatureStatistics(features: rl.flatMap { $0 }, count: rl.count, dim: d)
                 }
-                guard b.count >= 2 else { throw FSError("FVD needs at least 2 reference (--real) videos (a covariance needs 2 samples), got \(b.count)") }
+                guard b.count >= 2 else { throw FSError("FVD needs at least 2 reference videos (a covariance needs 2 samples), got \(b.count)") }
                 let a = FeatureStatistics(features: f.flatMap { $0 }, count: f.count, dim: d)
                 run.fvd = try Frechet.distance(a, b)
                 run.fvdVideoGPT = try Frechet.distanceVideoGPT(a, b)

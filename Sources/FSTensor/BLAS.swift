@@ -7,13 +7,12 @@ import Foundation
 /// owns all parallelism. A large GEMM issued from ordinary code is split into column (or row) blocks run
 /// by `ParallelFor`, one single-threaded sgemm per core; code that issues many GEMMs from inside a
 /// `ParallelFor` body marks the region with `BLAS.withSingleThread`, so those GEMMs run as they are.
+/// The mark belongs to the thread that set it and to the `ParallelFor` workers it starts (they inherit it
+/// for the body they run), so one thread's region never stops GEMM splitting on unrelated threads.
 /// (OpenBLAS's own pool was used before, but its idle threads spin in `sched_yield` for a while after each
 /// call; on 2 cores that spinning took about a fifth of the CPU samples of a toy-model generation, stolen
 /// from the ParallelFor workers.)
 public enum BLAS {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var singleThreadDepth = 0
-
     /// Puts OpenBLAS in single-thread mode once per process (before the first GEMM).
     private static let configured: Bool = {
         openblas_set_num_threads(1)
@@ -26,16 +25,14 @@ public enum BLAS {
     /// Marks a parallel region whose GEMMs must not be split again (re-entrant).
     public static func withSingleThread<R>(_ body: () throws -> R) rethrows -> R {
         _ = configured
-        lock.lock(); singleThreadDepth += 1; lock.unlock()
-        defer { lock.lock(); singleThreadDepth -= 1; lock.unlock() }
+        let depth = SingleThreadRegion.depth
+        SingleThreadRegion.depth = depth + 1
+        defer { SingleThreadRegion.depth = depth }
         return try body()
     }
 
     /// True outside `withSingleThread` regions: a large GEMM issued now may be split over the cores.
-    static var maySplit: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return singleThreadDepth == 0
-    }
+    static var maySplit: Bool { SingleThreadRegion.depth == 0 }
 
     /// Multiply-adds below which a GEMM is not split.
     static let splitThreshold = 1 << 21
@@ -53,7 +50,7 @@ public enum BLAS {
         }
         _ = configured
         let workers = ParallelFor.threadCount
-        if workers > 1 && m * n * k >= splitThreshold && Swift.max(m, n) >= 32 * workers && singleThreadDepth == 0 {
+        if workers > 1 && m * n * k >= splitThreshold && Swift.max(m, n) >= 32 * workers && maySplit {
             // Split the larger side of C into one block per worker (multiples of 16 columns/rows).
             let alongN = n >= m
             let side = alongN ? n : m

@@ -1,8 +1,9 @@
 // 2-D convolution (groups = 1) as im2col + sgemm, tiled over output rows so scratch stays bounded.
 //
 // Work items are (image, tile of output rows). When there are at least as many items as cores they run
-// in parallel, each worker with its own im2col scratch and single-threaded BLAS; otherwise items run one
-// after another with a parallel im2col and OpenBLAS's own threads for the GEMM.
+// in parallel, each worker with its own im2col scratch and GEMMs that are not split (BLAS.withSingleThread);
+// otherwise items run one after another with a parallel im2col and a GEMM that BLAS.sgemm splits over the
+// cores (OpenBLAS itself is always single-threaded; BLAS.swift).
 
 /// Total im2col scratch budget (bytes) shared by all workers: a 3×3 conv on [16,320,80,128] stays far
 /// below the ~256 MB limit.
@@ -106,13 +107,15 @@ public func conv2d(_ x: Tensor, weight: ConvWeight, bias: Tensor?, stride: (Int,
     }
 }
 
-/// Fills im2col rows `rows` (each row = one (channel, ky, kx) tap) for output rows oy0..<oy1.
-/// Layout: col[r][(oy − oy0)·ow + ox], zero where the tap falls into the padding.
+/// Fills im2col rows `rows` (each row = one (channel, ky, kx) tap of `src [c, h, w]`) for output rows
+/// oy0..<oy1 of a conv with stride (sh, sw), leading padding (ph, pw) and dilation (dh, dw); the trailing
+/// padding only shows in the output width `ow`. Layout: col[r·ldCol + (oy − oy0)·ow + ox] (ldCol defaults to
+/// (oy1 − oy0)·ow), zero where the tap falls into the padding.
 @inline(__always)
-func im2colRows(src: UnsafePointer<Float>, c: Int, h: Int, w: Int, kh: Int, kw: Int, sh: Int, sw: Int,
-                ph: Int, pw: Int, dh: Int, dw: Int, ow: Int, oy0: Int, oy1: Int, rows: Range<Int>,
-                col: UnsafeMutablePointer<Float>) {
-    let cols = (oy1 - oy0) * ow
+public func im2colRows(src: UnsafePointer<Float>, c: Int, h: Int, w: Int, kh: Int, kw: Int, sh: Int, sw: Int,
+                       ph: Int, pw: Int, dh: Int, dw: Int, ow: Int, oy0: Int, oy1: Int, rows: Range<Int>,
+                       col: UnsafeMutablePointer<Float>, ldCol: Int? = nil) {
+    let cols = ldCol ?? (oy1 - oy0) * ow
     for r in rows {
         let ch = r / (kh * kw), ky = (r / kw) % kh, kx = r % kw
         let plane = src + ch * h * w

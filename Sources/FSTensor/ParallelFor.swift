@@ -1,9 +1,10 @@
 import Foundation
 
-/// Parallel-for over the machine's cores.
+/// Parallel-for over the machine's cores (Dispatch's `concurrentPerform`; the calling thread takes part).
 ///
-/// OpenBLAS keeps its own thread pool; code inside a `ParallelFor` body must not call BLAS with more
-/// than one thread (use `BLAS.withSingleThread` around such regions, or keep GEMMs outside).
+/// OpenBLAS itself always runs single-threaded (BLAS.swift); a large GEMM splits itself over the cores
+/// with `ParallelFor`. A body that issues GEMMs should run inside `BLAS.withSingleThread`, so they are
+/// not split again; the workers running a body inherit the caller's `withSingleThread` state.
 public enum ParallelFor {
     /// Number of worker threads (defaults to the active processor count; `FSVIDEO_THREADS` overrides).
     nonisolated(unsafe) public static var threadCount: Int = {
@@ -17,10 +18,11 @@ public enum ParallelFor {
         let workers = Swift.min(threadCount, Swift.max(1, count / Swift.max(minChunk, 1)))
         if workers <= 1 { body(0..<count); return }
         let chunks = workers
+        let regionDepth = SingleThreadRegion.depth
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: chunks) { c in
                 let lo = count * c / chunks, hi = count * (c + 1) / chunks
-                if lo < hi { body(lo..<hi) }
+                if lo < hi { SingleThreadRegion.with(depth: regionDepth) { body(lo..<hi) } }
             }
         }
     }

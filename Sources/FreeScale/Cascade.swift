@@ -1,4 +1,4 @@
-// The FreeScale cascade driver: base generation, then each upper stage (DESIGN §3).
+// The FreeScale cascade driver: the base generation, then each upper stage (docs/freescale.md: upscale, re-noise, blend, dilate, fuse).
 import Foundation
 import FSModels
 import FSTensor
@@ -9,6 +9,8 @@ import FSTensor
 public protocol CascadeBackend: AnyObject {
     /// DDIM timesteps in sampling order (descending, e.g. 981 … 1 for 50 steps).
     var timesteps: [Int] { get }
+    /// The noise schedule's number of training timesteps T (1000 for VideoCrafter2); the cosine blend's period.
+    var trainingTimesteps: Int { get }
     /// Plain sampling from pure noise at `size` (the base generation; with `--method direct`, the target).
     /// Same seed ⇒ same result as `fsvideo generate` at that size without FreeScale.
     func generate(size: FrameSize) throws -> Tensor
@@ -23,12 +25,9 @@ public protocol CascadeBackend: AnyObject {
     /// One guided DDIM step at step index `i` (ε from the UNet with `options`, classifier-free guidance,
     /// eta noise from the run's generator for `stage`).
     func denoise(_ z: Tensor, step i: Int, stage: Int, options: UNet3DForwardOptions) throws -> Tensor
-    /// Progress of the upper-stage loop.
+    /// Progress of the upper-stage loop: step `step` (1-based, counted from the restart step) of `steps` of
+    /// upper stage `stage` (1-based) of `stages` at `size` is done.
     func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int)
-}
-
-extension CascadeBackend {
-    public func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int) {}
 }
 
 /// One finished stage.
@@ -36,6 +35,8 @@ public struct CascadeStage {
     public let size: FrameSize
     public let latent: Tensor
     public let seconds: Double
+
+    public init(size: FrameSize, latent: Tensor, seconds: Double) { self.size = size; self.latent = latent; self.seconds = seconds }
 }
 
 public enum Cascade {
@@ -98,13 +99,15 @@ public enum Cascade {
             if i > plan.restartStep {   // at the restart step z is x̃ₜ already (the blend is the identity)
                 let xt = try backend.qSample(x0, timestep: t, noise: noise)
                 if let exponents {
-                    z = CosineBlend.blend(z, toward: xt, timestep: t, exponents: exponents)
+                    z = CosineBlend.blend(z, toward: xt, timestep: t, exponents: exponents,
+                                          trainingTimesteps: backend.trainingTimesteps)
                 } else {
-                    z = CosineBlend.blend(z, toward: xt, c: CosineBlend.factor(timestep: t, alpha: plan.cosineScale))
+                    z = CosineBlend.blend(z, toward: xt, c: CosineBlend.factor(timestep: t, alpha: plan.cosineScale,
+                                                                                trainingTimesteps: backend.trainingTimesteps))
                 }
             }
-            strategy.step = i
-            let options = UNet3DForwardOptions(convDilation: stage.dilation.map(step: i), spatialSelfAttention: strategy)
+            let options = UNet3DForwardOptions(convDilation: stage.dilation.map(step: i), spatialSelfAttention: strategy,
+                                               step: i)
             z = try backend.denoise(z, step: i, stage: index, options: options)
             backend.report(stage: index, of: plan.sizes.count - 1, size: stage.size, step: i - plan.restartStep + 1,
                            of: plan.steps - plan.restartStep)

@@ -1,11 +1,13 @@
-// The cosine blend toward the pre-noised upscaled base result (DESIGN §3, "tailored self-cascade").
+// The cosine blend toward the pre-noised upscaled previous stage (FreeScale's "tailored self-cascade";
+// docs/freescale.md, step 2.3).
 import Foundation
 import FSTensor
 
 public enum CosineBlend {
-    /// c = ((1 + cos(π·(T − t)/T)) / 2)^α, T = the number of training timesteps (1000).
-    public static func factor(timestep t: Int, alpha: Double, trainSteps: Int = 1000) -> Double {
-        let base = 0.5 * (1 + cos(Double.pi * Double(trainSteps - t) / Double(trainSteps)))
+    /// c = ((1 + cos(π·(T − t)/T)) / 2)^α, T = the schedule's number of training timesteps (1000 for
+    /// VideoCrafter2): c ≈ 1 at the noisiest timesteps, 0 at t = 0.
+    public static func factor(timestep t: Int, alpha: Double, trainingTimesteps: Int) -> Double {
+        let base = 0.5 * (1 + cos(Double.pi * Double(trainingTimesteps - t) / Double(trainingTimesteps)))
         return pow(base, alpha)
     }
 
@@ -25,10 +27,10 @@ public enum CosineBlend {
     /// Per latent pixel the exponent is m·α + (1 − m)·α_bg (m = mask value, 1 = detail), as the reference's
     /// image pipeline computes it: c = base^(m·α + (1 − m)·α_bg). z [B, C, T, H, W]; mask at the latent grid.
     public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, alpha: Double, alphaBackground: Double,
-                             mask: DetailMask, trainSteps: Int = 1000) -> Tensor {
+                             mask: DetailMask, trainingTimesteps: Int) -> Tensor {
         let frames = z.rank == 5 ? z.shape[2] : 1
         let e = exponents(frames: frames, alpha: alpha, detail: mask, alphaBackground: alphaBackground)
-        return blend(z, toward: xt, timestep: t, exponents: e, trainSteps: trainSteps)
+        return blend(z, toward: xt, timestep: t, exponents: e, trainingTimesteps: trainingTimesteps)
     }
 
     /// Exponent planes (one per frame, H·W each, at the masks' grid) for the masked blend: α by default;
@@ -53,9 +55,9 @@ public enum CosineBlend {
 
     /// z ← (1 − c)·z + c·x̃ₜ with c = base(t)^e per latent pixel; `exponents` holds one H·W plane per frame.
     public static func blend(_ z: Tensor, toward xt: Tensor, timestep t: Int, exponents: [[Float]],
-                             trainSteps: Int = 1000) -> Tensor {
+                             trainingTimesteps: Int) -> Tensor {
         precondition(z.shape == xt.shape && z.rank == 5, "CosineBlend: \(z.shape) vs \(xt.shape)")
-        let base = factor(timestep: t, alpha: 1, trainSteps: trainSteps)
+        let base = factor(timestep: t, alpha: 1, trainingTimesteps: trainingTimesteps)
         let (b, ch, f, h, w) = (z.shape[0], z.shape[1], z.shape[2], z.shape[3], z.shape[4])
         precondition(exponents.count == f && exponents.allSatisfy { $0.count == h * w }, "CosineBlend: exponent planes do not fit \(z.shape)")
         let cPlanes: [[Float]] = exponents.map { plane in plane.map { Float(pow(base, Double($0))) } }

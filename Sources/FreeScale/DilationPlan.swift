@@ -1,4 +1,4 @@
-// Restrained dilated convolution (DESIGN §3): which UNet convs are dilated, by how much, and when.
+// Restrained dilated convolution (docs/freescale.md, step 2.4): which UNet convs are dilated, by how much, and when.
 import FSTensor
 
 /// The part of a UNet's shape the dilation layer set depends on (lvdm UNetModel naming).
@@ -94,7 +94,7 @@ public struct DilationPlan: Sendable, Equatable {
     public static func validate(_ names: [String], layout: UNetLayout) throws {
         let known = candidateLayers(for: layout)
         for n in names where !known.contains(n) {
-            throw FSError("--dilate-layers: '\(n)' is not a 3x3 spatial conv of this UNet (e.g. \(defaultLayers(for: layout).first ?? "input_blocks.4.0.in_layers.2"))")
+            throw FSError("dilated layer '\(n)' is not a 3x3 spatial conv of this UNet (e.g. \(defaultLayers(for: layout).first ?? "input_blocks.4.0.in_layers.2"))")
         }
     }
 }

@@ -1,4 +1,4 @@
-// FreeScalePlan: every FreeScale setting of DESIGN §3, validated up front.
+// FreeScalePlan: every FreeScale setting (docs/freescale.md, "Flags"), validated up front.
 import Foundation
 import FSTensor
 
@@ -8,11 +8,11 @@ public struct FrameSize: Equatable, Hashable, Sendable, CustomStringConvertible 
     public var width: Int
     public init(height: Int, width: Int) { self.height = height; self.width = width }
 
-    /// Parses "320x512".
-    public init(parsing s: String, flag: String) throws {
+    /// Parses "320x512" (positive sides).
+    public init(parsing s: String) throws {
         let parts = s.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
-            throw FSError("\(flag): '\(s)' is not a size HxW such as 320x512")
+            throw FSError("'\(s)' is not a size HxW such as 320x512")
         }
         self.init(height: h, width: w)
     }
@@ -91,22 +91,21 @@ public struct FreeScalePlan: Sendable {
     /// Validates every flag; throws one FSError naming the first problem.
     public init(_ r: FreeScaleRequest, model: ModelGeometry) throws {
         let unit = model.sizeUnit
-        func checkSize(_ s: FrameSize, _ flag: String) throws {
+        func checkSize(_ s: FrameSize, _ what: String) throws {
             guard s.height % unit == 0, s.width % unit == 0 else {
-                throw FSError("\(flag): \(s) — both sides must be multiples of \(unit) for this model (8·2^(UNet levels − 1))")
+                throw FSError("\(what) \(s): both sides must be multiples of \(unit) for this model (8·2^(UNet levels − 1))")
             }
         }
-        guard r.steps >= 1 else { throw FSError("--steps must be at least 1 (got \(r.steps))") }
-        guard r.cosineScale >= 0, r.cosineScale.isFinite else { throw FSError("--cosine-scale must be ≥ 0 (got \(r.cosineScale))") }
+        guard r.cosineScale >= 0, r.cosineScale.isFinite else { throw FSError("cosine scale must be ≥ 0 (got \(r.cosineScale))") }
         if let bg = r.cosineScaleBackground {
-            guard bg >= 0, bg.isFinite else { throw FSError("--cosine-scale-bg must be ≥ 0 (got \(bg))") }
-            guard r.hasDetailMask || r.hasEditMask else { throw FSError("--cosine-scale-bg needs --detail-mask (or --edit-mask)") }
+            guard bg >= 0, bg.isFinite else { throw FSError("background cosine scale must be ≥ 0 (got \(bg))") }
+            guard r.hasDetailMask || r.hasEditMask else { throw FSError("a background cosine scale needs a detail mask (or an edit mask)") }
         }
-        guard r.dilateTau >= 0 else { throw FSError("--dilate-tau must be ≥ 0 (got \(r.dilateTau))") }
+        guard r.dilateTau >= 0 else { throw FSError("dilation tau must be ≥ 0 (got \(r.dilateTau))") }
         guard r.fusionTemporalSigma >= 0, r.fusionTemporalSigma.isFinite else {
-            throw FSError("--fusion-temporal-sigma must be ≥ 0 (got \(r.fusionTemporalSigma))")
+            throw FSError("fusion temporal sigma must be ≥ 0 (got \(r.fusionTemporalSigma))")
         }
-        if r.res != nil && r.stages != nil { throw FSError("give either --res or --stages, not both") }
+        if r.res != nil && r.stages != nil { throw FSError("give either a target size or stages, not both") }
         if let layers = r.dilateLayers { try DilationPlan.validate(layers, layout: model.layout) }
 
         method = r.method; base = model.base; latentFactor = model.latentFactor; steps = r.steps; cosineScale = r.cosineScale
@@ -114,12 +113,12 @@ public struct FreeScalePlan: Sendable {
         cosineScaleEdit = r.hasEditMask ? (r.cosineScaleBackground ?? Self.defaultEditCosineScale) : nil; upsample = r.upsample; keepStages = r.keepStages
         restartStep = r.restartStep ?? Int(0.3 * Double(r.steps))
         guard restartStep >= 0, restartStep < r.steps else {
-            throw FSError("--restart-step \(restartStep) must be in 0..<\(r.steps) (the step count)")
+            throw FSError("restart step \(restartStep) must be in 0..<\(r.steps) (the step count)")
         }
 
         var list: [FrameSize]
         if let st = r.stages {
-            guard !st.isEmpty else { throw FSError("--stages: empty list") }
+            guard !st.isEmpty else { throw FSError("stages: empty list") }
             list = st
             if r.method == .freescale && list[0] != model.base { list.insert(model.base, at: 0) }
         } else if let target = r.res {
@@ -139,7 +138,7 @@ public struct FreeScalePlan: Sendable {
         }
         if r.method == .direct { list = [list.last!] }
         for (i, s) in list.enumerated() {
-            try checkSize(s, r.stages != nil ? "--stages" : "--res")
+            try checkSize(s, r.stages != nil ? "stage" : "target size")
             if i > 0 {
                 let p = list[i - 1]
                 guard s.height >= p.height, s.width >= p.width, s != p else {

@@ -1,17 +1,7 @@
-import FSTensor
 // Window layout of FreeScale's local attention branch (the reference's `get_views`, per axis).
+import FSTensor
 
-/// One local window in grid coordinates (may reach into the zero padding when jittered).
-public struct FusionWindow: Equatable, Sendable {
-    public var top: Int
-    public var left: Int
-    public var height: Int
-    public var width: Int
-    public init(top: Int, left: Int, height: Int, width: Int) {
-        self.top = top; self.left = left; self.height = height; self.width = width
-    }
-}
-
+/// Where the local windows of scale fusion lie on a token grid (`GridWindow`s, possibly jittered).
 public enum FusionWindows {
     /// Un-jittered window starts along one axis of `length` tokens: stride = window/2, count
     /// `int((length − window)/stride − 1e-6) + 2` when length > window, a window running past the end
@@ -46,9 +36,9 @@ public enum FusionWindows {
     /// The 2-D window layout (row-major, height outer) for a grid, with jitter offsets drawn from `rng`
     /// when given (one draw per axis per window, identical for every frame and guidance branch).
     public static func layout(gridHeight h: Int, gridWidth w: Int, windowHeight wh: Int, windowWidth ww: Int,
-                              rng: inout SplitMix64?) -> [FusionWindow] {
+                              rng: inout SplitMix64?) -> [GridWindow] {
         let hs = starts(length: h, window: wh), ws = starts(length: w, window: ww)
-        var out: [FusionWindow] = []
+        var out: [GridWindow] = []
         out.reserveCapacity(hs.count * ws.count)
         for top in hs {
             for left in ws {
@@ -59,7 +49,7 @@ public enum FusionWindows {
                     l += rng!.nextInt(in: bw)
                     t += rng!.nextInt(in: bh)
                 }
-                out.append(FusionWindow(top: t, left: l, height: wh, width: ww))
+                out.append(GridWindow(top: t, left: l, height: wh, width: ww))
             }
         }
         return out

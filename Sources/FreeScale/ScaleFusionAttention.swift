@@ -1,5 +1,6 @@
-// FreeScale's scale fusion of one spatial self-attention (DESIGN §3; reference: scale_attention.py).
+// FreeScale's scale fusion of one spatial self-attention (docs/freescale.md, step 3; reference: scale_attention.py).
 import Foundation
+import FSModels
 import FSTensor
 
 /// Settings of scale fusion for one upper stage.
@@ -29,19 +30,6 @@ public struct ScaleFusionSettings: Sendable, Equatable {
         (Swift.min(h, Swift.max(1, Int((Double(h) / scaleH).rounded()))),
          Swift.min(w, Swift.max(1, Int((Double(w) / scaleW).rounded()))))
     }
-}
-
-/// A self-attention module split into its stages, so scale fusion can project all tokens once and run
-/// attention on windows / sub-grids of the projections (to_q/to_k/to_v have no bias, so a zero-padded
-/// token projects to zero — the same as running the module on a zero-padded window).
-public protocol ProjectedSelfAttention {
-    func queries(_ x: Tensor) -> Tensor
-    func keys(_ x: Tensor) -> Tensor
-    func values(_ x: Tensor) -> Tensor
-    func attend(q: Tensor, k: Tensor, v: Tensor) -> Tensor
-    func outputProjection(_ x: Tensor) -> Tensor
-    /// The weight [C, inner] of the (affine) output projection.
-    var outputWeight: Tensor { get }
 }
 
 public enum ScaleFusion {
@@ -132,7 +120,7 @@ public enum ScaleFusion {
     /// Local branch: attention inside every window (zero tokens where a jittered window reaches into the
     /// padding), summed into `value` with coverage `count`. Windows are gathered side by side into one
     /// batch (in groups bounded by `localBatchBudget`) so each group is one attention call.
-    static func localAttention(q: Tensor, k: Tensor, v: Tensor, h: Int, w: Int, windows: [FusionWindow],
+    static func localAttention(q: Tensor, k: Tensor, v: Tensor, h: Int, w: Int, windows: [GridWindow],
                                into value: inout Tensor, count: inout [Float], attention m: ProjectedSelfAttention) {
         guard let first = windows.first else { return }
         let b = q.shape[0], cq = q.shape[2], cv = v.shape[2]
@@ -140,78 +128,14 @@ public enum ScaleFusion {
         precondition(windows.allSatisfy { $0.height == first.height && $0.width == first.width })
         let perWindow = b * n * (2 * cq + 2 * cv) * MemoryLayout<Float>.size
         let group = Swift.max(1, localBatchBudget / Swift.max(perWindow, 1))
-        for win in windows {
-            for i in 0..<win.height {
-                let gy = win.top + i
-                if gy < 0 || gy >= h { continue }
-                for j in 0..<win.width {
-                    let gx = win.left + j
-                    if gx >= 0 && gx < w { count[gy * w + gx] += 1 }
-                }
-            }
-        }
+        count = windowCoverage(gridHeight: h, gridWidth: w, windows: windows)
         var g0 = 0
         while g0 < windows.count {
             let wins = Array(windows[g0..<Swift.min(windows.count, g0 + group)])
             g0 += wins.count
-            let a = m.attend(q: gatherWindows(q, h: h, w: w, windows: wins), k: gatherWindows(k, h: h, w: w, windows: wins),
-                             v: gatherWindows(v, h: h, w: w, windows: wins))
-            scatterAddWindows(a, into: &value, h: h, w: w, windows: wins)
-        }
-    }
-
-    /// Tokens of several same-size windows [nWin·B, n, C] (window outer); outside the grid = zero.
-    static func gatherWindows(_ x: Tensor, h: Int, w: Int, windows: [FusionWindow]) -> Tensor {
-        let b = x.shape[0], c = x.shape[2]
-        let wh = windows[0].height, ww = windows[0].width, n = wh * ww
-        return Tensor(shape: [windows.count * b, n, c]) { dst in
-            x.data.withUnsafeBufferPointer { src in
-                ParallelFor.run(windows.count * b) { r in
-                    for item in r {
-                        let win = windows[item / b], bi = item % b
-                        for i in 0..<wh {
-                            let gy = win.top + i
-                            for j in 0..<ww {
-                                let gx = win.left + j
-                                let d = dst.baseAddress! + (item * n + i * ww + j) * c
-                                if gy < 0 || gy >= h || gx < 0 || gx >= w {
-                                    d.initialize(repeating: 0, count: c)
-                                } else {
-                                    d.initialize(from: src.baseAddress! + ((bi * h + gy) * w + gx) * c, count: c)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Adds the outputs [nWin·B, n, C] of `windows` into `value` [B, h, w, C] (padding positions dropped);
-    /// parallel over B (each batch entry's grid is written by one worker, windows in order).
-    static func scatterAddWindows(_ y: Tensor, into value: inout Tensor, h: Int, w: Int, windows: [FusionWindow]) {
-        let c = y.shape[2], b = value.shape[0]
-        let wh = windows[0].height, ww = windows[0].width, n = wh * ww
-        y.data.withUnsafeBufferPointer { src in
-            value.data.withUnsafeMutableBufferPointer { dst in
-                ParallelFor.run(b) { r in
-                    for bi in r {
-                        for (wi, win) in windows.enumerated() {
-                            for i in 0..<wh {
-                                let gy = win.top + i
-                                if gy < 0 || gy >= h { continue }
-                                for j in 0..<ww {
-                                    let gx = win.left + j
-                                    if gx < 0 || gx >= w { continue }
-                                    let s = src.baseAddress! + ((wi * b + bi) * n + i * ww + j) * c
-                                    let d = dst.baseAddress! + ((bi * h + gy) * w + gx) * c
-                                    for e in 0..<c { d[e] += s[e] }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            func gather(_ t: Tensor) -> Tensor { gatherWindows(t, gridHeight: h, gridWidth: w, windows: wins) }
+            let a = m.attend(q: gather(q), k: gather(k), v: gather(v))
+            scatterAddWindows(a, into: &value, gridHeight: h, gridWidth: w, windows: wins)
         }
     }
 
@@ -240,34 +164,10 @@ public enum ScaleFusion {
                 let rows = Array(stride(from: a, to: h, by: sh)), cols = Array(stride(from: bo, to: w, by: sw))
                 let positions = rows.flatMap { r in cols.map { r * w + $0 } }
                 let y = m.attend(q: gatherRows(q, positions), k: gatherRows(k, positions), v: gatherRows(v, positions))
-                let n = positions.count
-                y.data.withUnsafeBufferPointer { src in
-                    out.data.withUnsafeMutableBufferPointer { dst in
-                        for bi in 0..<b {
-                            for (i, p) in positions.enumerated() {
-                                (dst.baseAddress! + (bi * h * w + p) * c)
-                                    .update(from: src.baseAddress! + (bi * n + i) * c, count: c)
-                            }
-                        }
-                    }
-                }
+                scatterRows(y, into: &out, positions)
             }
         }
         return out
-    }
-
-    /// Rows `positions` of x [B, N, C] → [B, positions.count, C].
-    static func gatherRows(_ x: Tensor, _ positions: [Int]) -> Tensor {
-        let b = x.shape[0], nIn = x.shape[1], c = x.shape[2], n = positions.count
-        return Tensor(shape: [b, n, c]) { dst in
-            x.data.withUnsafeBufferPointer { src in
-                for bi in 0..<b {
-                    for (i, p) in positions.enumerated() {
-                        (dst.baseAddress! + (bi * n + i) * c).update(from: src.baseAddress! + (bi * nIn + p) * c, count: c)
-                    }
-                }
-            }
-        }
     }
 
     /// Gaussian low-pass across frames of [B, ...] with B = branches × frames (branch outer); weights

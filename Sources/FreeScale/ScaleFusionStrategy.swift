@@ -2,19 +2,13 @@
 import FSModels
 import FSTensor
 
-extension CrossAttention: ProjectedSelfAttention {
-    public var outputWeight: Tensor { toOutWeight }
-}
-
 /// The UNet's `SpatialSelfAttentionStrategy` for an upper FreeScale stage. Window jitter is drawn from a
-/// generator keyed by (run seed, stage, step, module name), so it is the same for every frame and both
-/// guidance branches (they share one call) and independent of thread count and call order.
-public final class ScaleFusionStrategy: SpatialSelfAttentionStrategy {
+/// generator keyed by (run seed, stage, the site's step, module name), so it is the same for every frame
+/// and both guidance branches (they share one call) and independent of thread count and call order.
+public final class ScaleFusionStrategy: SpatialSelfAttentionStrategy, Sendable {
     public let settings: ScaleFusionSettings
     public let seed: UInt64
     public let stage: Int
-    /// The DDIM step index of the current forward (set by the cascade before each step).
-    public var step: Int = 0
 
     public init(settings: ScaleFusionSettings, seed: UInt64, stage: Int) {
         self.settings = settings; self.seed = seed; self.stage = stage
@@ -22,7 +16,7 @@ public final class ScaleFusionStrategy: SpatialSelfAttentionStrategy {
 
     public func selfAttention(_ tokens: Tensor, attention: CrossAttention, site: SpatialSelfAttentionSite) throws -> Tensor {
         var rng: SplitMix64? = settings.jitter
-            ? SplitMix64(seed: SplitMix64.seed(seed, UInt64(stage), UInt64(step), fnv1a(site.moduleName))) : nil
+            ? SplitMix64(seed: SplitMix64.seed(seed, UInt64(stage), UInt64(site.step), fnv1a(site.moduleName))) : nil
         return try ScaleFusion.fuse(tokens, height: site.height, width: site.width, frames: site.frames,
                                     settings: settings, rng: &rng, attention: attention)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSPipeline
 import FSTensor
 
 extension BatchLayout: ExpressibleByArgument {}

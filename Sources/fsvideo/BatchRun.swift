@@ -1,5 +1,6 @@
 import Foundation
 import FreeScale
+import FSPipeline
 import FSDiffusion
 import FSTensor
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FSEval
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench eval`: I3D features of one 16-frame clip and RAFT flow of one frame pair (synthetic

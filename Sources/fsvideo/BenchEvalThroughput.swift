@@ -1,5 +1,6 @@
 import Foundation
 import FSEval
+import FSPipeline
 import FSTensor
 import FSVideo
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FreeScale
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench freescale`: the cost of FreeScale's UNet hooks at VideoCrafter2 scale (synthetic weights).
@@ -35,9 +36,9 @@ struct BenchFreeScaleCommand: ParsableCommand {
         }
         let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil, precision: precision) : nil
         let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
-        let size = try FrameSize(parsing: res, flag: "--res")
+        let size = try FrameSize(parsing: res)
         let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }
-            ?? FrameSize(parsing: base, flag: "--base")
+            ?? FrameSize(parsing: base)
         guard frames >= 1 else { throw FSError("--frames must be at least 1") }
         guard repeats >= 1 else { throw FSError("--repeats must be at least 1") }
         print("fsvideo bench freescale — \(preset), \(frames) frames at \(size) (base \(baseSize)), threads \(ParallelFor.threadCount)")
@@ -103,9 +104,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         }
         let (h, w, c) = (size.height / 8, size.width / 8, channels)
         let x = Benchmark.randomTensor([frames, h * w, c], seed: 4)
-        func wt(_ s: UInt64) -> Tensor { Benchmark.randomTensor([c, c], seed: s, scale: 0.05) }
-        let attn = SelfAttentionWeights(toQ: wt(5), toK: wt(6), toV: wt(7), outWeight: wt(8),
-                                        outBias: Benchmark.randomTensor([c], seed: 9), heads: heads)
+        let attn = CrossAttention(selfAttention: SyntheticWeights(seed: 5), dim: c, heads: heads, headDim: c / heads)
         let plain = timed { _ = attn(x) }
         print(String(format: "attn1 %dx%d tokens × %d frames, plain:        %8.2f s", h, w, frames, plain))
         var settings = ScaleFusionSettings(scaleH: Double(size.height) / Double(baseSize.height),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
@@ -46,10 +47,11 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
-        guard freescale.method.lowercased() == "freescale", freescale.detailMask == nil, !freescale.keepStages else {
+        guard freescale.method == .freescale, freescale.detailMask == nil, !freescale.keepStages else {
             throw FSError("bench freescale-toy: --method, --detail-mask and --keep-stages do not apply")
         }
-        var request = try freescale.request(steps: steps)
+        var request = freescale.request
+        request.steps = steps
         if request.res == nil && request.stages == nil { request.res = FrameSize(height: 256, width: 384) }
         let sizes = try FreeScalePlan(request, model: geometry).sizes
         let timed = sizes.last!

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FSPipeline
 import FSTensor
 
 /// Pads (or left-pads) a column to `width` characters.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FSPipeline
 import FSDiffusion
 import FreeScale
 import FSTensor
@@ -25,7 +26,7 @@ struct BenchPrecisionToyCommand: ParsableCommand {
         let mc = models[0].model.config
         let geometry = ModelGeometry(model: mc)
         var request = FreeScaleRequest()
-        request.res = try res.map { try FrameSize(parsing: $0, flag: "--res") }
+        request.res = try res.map { try FrameSize(parsing: $0) }
         var single = [0, 0], same = 0, psnrs: [Double] = [], time = [0.0, 0.0]
         print("| pair | caption | seed | PSNR fp32 vs bf16 (dB) | objects fp32 | objects bf16 |")
         print("|---|---|---|---|---|---|")

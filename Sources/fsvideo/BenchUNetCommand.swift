@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench unet`: one UNet3D forward over seeded synthetic weights (no checkpoint needed), with the

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
@@ -32,7 +33,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
         let precision = try compute.apply(toStdout: true)
         let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
-        let target = try FrameSize(parsing: res, flag: "--res")
+        let target = try FrameSize(parsing: res)
         // (name, restart step, α): more restart steps and a smaller α keep more of the input.
         let settings: [(String, Int, Double)] = [
             ("creative", Int(0.2 * Double(steps)), 3.0),
@@ -72,11 +73,11 @@ struct BenchUpscaleToyCommand: ParsableCommand {
             }
             guard !noEdit else { log(line); continue }
             // Edit: left half regenerated under the edit prompt, default restart/α elsewhere.
-            let mask = Tensor(shape: [1, 2, 2], data: [1, 0, 1, 0])
-            t2v.region = try RegionalPrompt(prompt: editPrompt, mask: mask)
+            let mask = try DetailMask(planes: Tensor(shape: [1, 2, 2], data: [1, 0, 1, 0]))
+            t2v.region = RegionalPrompt(prompt: editPrompt, mask: mask)
             var r = FreeScaleRequest(); r.res = target; r.steps = t2v.schedule.count; r.hasEditMask = true
             let plan = try FreeScalePlan(r, model: ModelGeometry(model: mc))
-            let out = try t2v.decode(Cascade.run(plan: plan, backend: t2v, seed: s.seed, editMask: DetailMask(planes: mask),
+            let out = try t2v.decode(Cascade.run(plan: plan, backend: t2v, seed: s.seed, editMask: mask,
                                                  initial: z0).last!.latent)
             let change = ClipFidelity.halfChange(out, defaultOut!)
             edit.inside += change.left; edit.outside += change.right

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// `fsvideo bench vae`: VideoCrafter2's VAE over seeded synthetic weights: decode and encode of one frame at

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import FreeScale
+import FSPipeline
 import FSTensor
 import FSVideo
 
@@ -15,7 +17,7 @@ struct BenchVideoCommand: ParsableCommand {
 
     func run() throws {
         guard frames >= 1 else { throw FSError("--frames must be ≥ 1") }
-        let sizes = try res.split(separator: ",").map { try parseSize(String($0), flag: "--res") }
+        let sizes = try res.split(separator: ",").map { try FrameSize(parsing: String($0)) }.map { ($0.height, $0.width) }
         let dir = NSTemporaryDirectory() + "fsvideo-bench-video-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 
 /// The built-in demo model (Fixtures/models/toy_shapes_v2/ in the repository: toy_shapes v2, the toy model
@@ -23,4 +24,20 @@ enum BuiltinModel {
         return paths.first { FileManager.default.fileExists(atPath: $0) } ?? paths[0]
     }
     static var configPath: String { (directory as NSString).appendingPathComponent(configFile) }
+}
+
+/// The model a command runs: `--ckpt` (+ optional `--config`), or the built-in toy model with its config file.
+enum ModelFiles {
+    static func open(ckpt: String?, config: String?) throws -> OpenedModel {
+        let path = ckpt ?? BuiltinModel.weightsPath
+        if ckpt == nil && !FileManager.default.fileExists(atPath: path) {
+            throw FSError("built-in toy model not found at \(path) (set FSVIDEO_TOY_MODEL to its directory or pass --ckpt)")
+        }
+        let builtinConfig = ckpt == nil && FileManager.default.fileExists(atPath: BuiltinModel.configPath) ? BuiltinModel.configPath : nil
+        return try OpenedModel.open(weights: path, configFile: config ?? builtinConfig)
+    }
+
+    static func load(ckpt: String?, config: String?, precision: Precision = .fp32) throws -> LoadedModel {
+        try open(ckpt: ckpt, config: config).build(precision: precision)
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import FreeScale
 import FSModels
+import FSPipeline
 import FSTensor
 
 /// Range checks of numeric flags, made before any file is read or model loaded. The limits are far beyond
@@ -26,19 +27,10 @@ enum FlagCheck {
         }
     }
 
-    /// Each side of a frame size within 1...maxSide.
-    static func size(_ text: String?, _ flag: String) throws {
-        guard let text else { return }
-        for part in text.split(separator: ",") {
-            let sides = part.lowercased().split(separator: "x", omittingEmptySubsequences: false)
-            for side in sides {
-                if let v = Int(side.trimmingCharacters(in: .whitespaces)), v > maxSide {
-                    throw FSError("\(flag) '\(text)': a side of \(v) pixels is beyond the limit of \(maxSide)")
-                }
-                if side.count > 12 && side.allSatisfy(\.isNumber) {
-                    throw FSError("\(flag) '\(text)': a side of \(side) pixels is beyond the limit of \(maxSide)")
-                }
-            }
+    /// Each side of the frame sizes within 1...maxSide.
+    static func size(_ sizes: [FrameSize], _ flag: String) throws {
+        for size in sizes where size.height > maxSide || size.width > maxSide {
+            throw FSError("\(flag) \(size): a side of \(Swift.max(size.height, size.width)) pixels is beyond the limit of \(maxSide)")
         }
     }
 

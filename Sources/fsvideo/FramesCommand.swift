@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FreeScale
 import FSTensor
 import FSVideo
 
@@ -21,7 +22,7 @@ struct FramesCommand: ParsableCommand {
     var max: Int?
 
     @Option(name: .long, help: "Resize frames to HxW.")
-    var size: String?
+    var size: FrameSize?
 
     @Flag(help: "Replace an earlier `fsvideo frames` output folder (never a folder holding other files).")
     var overwrite = false
@@ -29,11 +30,11 @@ struct FramesCommand: ParsableCommand {
     func run() throws {
         try FlagCheck.int(every, "--every", 1...1_000_000)
         try FlagCheck.int(max, "--max", 1...10_000_000)
-        try FlagCheck.size(size, "--size")
+        try FlagCheck.size(size.map { [$0] } ?? [], "--size")
         var options = VideoReadOptions()
         options.stride = every
         options.maxFrames = max
-        if let s = size { options.size = try parseSize(s, flag: "--size") }
+        if let size { options.size = (size.height, size.width) }
         guard FileManager.default.fileExists(atPath: video) else { throw FSError("\(video): no such file or directory") }
         try InputOutputGuard.check(output: out, isDirectory: true, inputs: [video])
         let info = try VideoReader.info(video)
@@ -52,13 +53,4 @@ struct FramesCommand: ParsableCommand {
         try output.commit()
         print("wrote \(dumper.written.count) frames (\(shape.0)x\(shape.1)) to \(output.publishedPath)")
     }
-}
-
-/// Parses "HxW" (e.g. 320x512).
-func parseSize(_ text: String, flag: String) throws -> (height: Int, width: Int) {
-    let parts = text.lowercased().split(separator: "x")
-    guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
-        throw FSError("\(flag) must look like HxW (e.g. 320x512), got '\(text)'")
-    }
-    return (h, w)
 }

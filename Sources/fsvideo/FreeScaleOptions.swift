@@ -3,14 +3,14 @@ import Foundation
 import FreeScale
 import FSTensor
 
-/// The FreeScale flags of `fsvideo generate` (and later `upscale`), DESIGN §3.
+/// The FreeScale flags of `generate` and `upscale` (docs/freescale.md).
 struct FreeScaleOptions: ParsableArguments {
     @Option(help: "Final size HxW; stages double from the model's base size (e.g. 640x1024).")
-    var res: String?
+    var res: FrameSize?
     @Option(help: "Explicit stages HxW,HxW,... (the first may be the base size).")
-    var stages: String?
-    @Option(help: "freescale (cascade) or direct (plain sampling at the target size, the 'DI' baseline).")
-    var method: String = "freescale"
+    var stages: FrameSizeList?
+    @Option(help: "freescale: the cascade; direct: plain sampling at the target size (the 'DI' baseline).")
+    var method: GenerationMethod = .freescale
     @Option(name: .customLong("restart-step"), help: "DDIM steps skipped at the start of each upper stage (default ⌊0.3·steps⌋).")
     var restartStep: Int?
     @Option(name: .customLong("cosine-scale"), help: "α of the cosine blend toward the upscaled previous stage.")
@@ -18,7 +18,7 @@ struct FreeScaleOptions: ParsableArguments {
     @Option(name: .customLong("cosine-scale-bg"), help: "α outside the --detail-mask (default 1.0); for upscale, α inside the --edit-mask (default 8).")
     var cosineScaleBg: Double?
     @Option(help: "Upscaling between stages: rgb (VAE decode, bicubic, encode) or latent (bicubic on latents).")
-    var upsample: String = "rgb"
+    var upsample: UpsampleMode = .rgb
     @Option(name: .customLong("dilate-tau"), help: "Dilated convolutions for steps i < tau.")
     var dilateTau: Int = 35
     @Option(name: .customLong("dilate-layers"), help: "Comma-separated lvdm conv names to dilate (default: derived set).")
@@ -35,10 +35,10 @@ struct FreeScaleOptions: ParsableArguments {
     var keepStages = false
 
     /// Range checks of the numeric FreeScale flags (before any file is opened).
-    func checkFlags(steps: Int) throws {
-        try FlagCheck.size(res, "--res")
-        try FlagCheck.size(stages, "--stages")
-        if let stages, stages.split(separator: ",").count > 16 { throw FSError("--stages: at most 16 stages") }
+    func checkFlags() throws {
+        try FlagCheck.size(res.map { [$0] } ?? [], "--res")
+        try FlagCheck.size(stages?.sizes ?? [], "--stages")
+        if let stages, stages.sizes.count > 16 { throw FSError("--stages: at most 16 stages") }
         try FlagCheck.int(restartStep, "--restart-step", 0...FlagCheck.maxSteps)
         try FlagCheck.double(cosineScale, "--cosine-scale", 0...100)
         try FlagCheck.double(cosineScaleBg, "--cosine-scale-bg", 0...100)
@@ -46,25 +46,24 @@ struct FreeScaleOptions: ParsableArguments {
         try FlagCheck.double(fusionTemporalSigma, "--fusion-temporal-sigma", 0...100)
     }
 
-    /// The request for FreeScalePlan; unknown values give one clear error.
-    func request(steps: Int) throws -> FreeScaleRequest {
+    /// The FreeScale part of a request (the pipeline fills in the step count and the masks).
+    var request: FreeScaleRequest {
         var r = FreeScaleRequest()
-        guard let m = GenerationMethod(rawValue: method.lowercased()) else {
-            throw FSError("--method: '\(method)' (use freescale or direct)")
-        }
-        guard let u = UpsampleMode(rawValue: upsample.lowercased()) else {
-            throw FSError("--upsample: '\(upsample)' (use rgb or latent)")
-        }
-        r.method = m; r.upsample = u; r.steps = steps
-        r.res = try res.map { try FrameSize(parsing: $0, flag: "--res") }
-        r.stages = try stages.map { s in
-            try s.split(separator: ",").map { try FrameSize(parsing: String($0).trimmingCharacters(in: .whitespaces), flag: "--stages") }
-        }
+        r.method = method; r.upsample = upsample
+        r.res = res
+        r.stages = stages?.sizes
         r.restartStep = restartStep; r.cosineScale = cosineScale; r.cosineScaleBackground = cosineScaleBg
         r.dilateTau = dilateTau
         r.dilateLayers = dilateLayers.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
         r.fast = fast; r.fusionTemporalSigma = fusionTemporalSigma; r.jitter = !noJitter
-        r.keepStages = keepStages; r.hasDetailMask = detailMask != nil
+        r.keepStages = keepStages
         return r
+    }
+
+    /// Every value, for the digest that identifies a batch's outputs.
+    var digestParts: [String] {
+        [res?.description ?? "", stages?.description ?? "", method.rawValue, "\(restartStep ?? -1)", "\(cosineScale)",
+         "\(cosineScaleBg ?? .nan)", upsample.rawValue, "\(dilateTau)", dilateLayers ?? "", "\(fast)", "\(fusionTemporalSigma)",
+         "\(noJitter)", detailMask ?? "", "\(keepStages)"]
     }
 }

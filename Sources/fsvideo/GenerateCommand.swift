@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
 
-/// `fsvideo generate`: prompt → MP4 at the model's base size (the FreeScale cascade plugs in at
-/// `GenerationRun.latents`). Everything is written into a temporary directory renamed into place at the end.
+/// `fsvideo generate`: flags → `VideoRequest` → `VideoPipeline` → files. Everything is written into a
+/// temporary directory renamed into place at the end; batches publish item by item (BatchRun).
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
@@ -58,8 +59,8 @@ struct GenerateCommand: ParsableCommand {
     var maxMemory: String?
     @OptionGroup(title: "FreeScale")
     var freescale: FreeScaleOptions
-    @Option(help: "Also make the video with the other method (direct or freescale) at the same size and seed, into compare-<method>/, and a side-by-side compare.png.")
-    var compare: String?
+    @Option(help: "Also make the video with the other method at the same size and seed, into compare-<method>/, and a side-by-side compare.png.")
+    var compare: GenerationMethod?
     @OptionGroup(title: "Batches")
     var batchOptions: BatchOptions
     @OptionGroup(title: "Compute")
@@ -73,7 +74,7 @@ struct GenerateCommand: ParsableCommand {
         try FlagCheck.double(eta, "--eta", 0...10)
         try FlagCheck.int(fps, "--fps", 0...1000)
         try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
-        try freescale.checkFlags(steps: steps)
+        try freescale.checkFlags()
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
         try batchOptions.checkFlags()
         try FlagCheck.int(compute.threads, "--threads", 1...4096)
@@ -101,34 +102,33 @@ struct GenerateCommand: ParsableCommand {
         let t0 = Date()
         let opened = try ModelFiles.open(ckpt: ckpt, config: config)
         let mc = opened.config
-        var base = GenerationSettings(prompt: prompts[0], model: mc)
-        base.negativePrompt = negativePrompt
-        if let frames { base.frames = frames }
-        base.steps = steps; base.eta = eta; base.seed = seed
-        if let cfg { base.guidance = cfg }
-        if let fps { base.fps = fps }
-        _ = try base.validate(for: mc)
-        let scheduleSteps = try DDIMSchedule(config: mc.schedule, steps: steps, eta: eta).count
-        let planned = try FreeScaleRun(options: freescale, model: mc, steps: scheduleSteps, frames: base.frames)
-        let cost = PlanCost(plan: planned.plan, model: mc, frames: base.frames, weightBytes: opened.weightBytes)
+        let plan = try VideoPlan(request(prompt: prompts[0], negativePrompt: negativePrompt, seed: seed), model: mc)
+        for w in plan.warnings { CLIWarning.print(w) }
+        let detailMask = try freescale.detailMask.map { try MaskFile.read($0, flag: "--detail-mask", plan: plan) }
+        let cost = plan.cost(weightBytes: opened.weightBytes)
         let budget = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
-        let final = planned.plan.final
-        let outputBytes = base.frames * final.height * final.width * 3 / (dumpFrames ? 1 : 10) * (freescale.keepStages ? 2 : 1)
+        let final = plan.final
+        let frameCount = plan.settings.frames
+        let outputBytes = frameCount * final.height * final.width * 3 / (dumpFrames ? 1 : 10) * (freescale.keepStages ? 2 : 1)
         if dryRun {
-            printPlan(planned, cost: cost, budget: budget, prompts: prompts, settings: base, outPath: outPath, isBatch: isBatch)
+            printPlan(plan, cost: cost, budget: budget, prompts: prompts, outPath: outPath, isBatch: isBatch)
             return
         }
-        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(base.frames) frames at \(final)")
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(frameCount) frames at \(final)")
+        let writer = RunOutput(saveFps: saveFps ?? mc.defaultSaveFps, dumpFrames: dumpFrames, quiet: quiet,
+                               weightsChecksum: RunOutput.checksum(opened.weightsPath))
+        let inputs = VideoInputs(detailMask: detailMask)
 
         if !isBatch {
             let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
             defer { output.discard() }
             let loaded = try build(opened, quiet: quiet)
-            var summary = try generate(prompts[0], settings: base, loaded: loaded, into: output, loadSeconds: Date().timeIntervalSince(t0))
+            var w = writer
+            w.loadSeconds = Date().timeIntervalSince(t0)
+            var summary = try w.write(try run(plan, inputs: inputs, loaded: loaded), to: output)
             if let compare {
-                summary += "; " + (try MethodComparison.run(compare, options: freescale, settings: base, loaded: loaded, output: output,
-                                                            saveFps: saveFps ?? mc.defaultSaveFps, quiet: quiet,
-                                                            loadSeconds: Date().timeIntervalSince(t0)))
+                summary += "; " + (try MethodComparison.run(compare, plan: plan, inputs: inputs, loaded: loaded, output: output,
+                                                            writer: w, quiet: quiet))
             }
             try output.commit()
             print("wrote \(output.finalFile("video.mp4"))\(compare == nil ? "" : " and \(output.finalFile("compare.png"))")  (\(summary); total \(ProgressBar.duration(Date().timeIntervalSince(t0))))")
@@ -137,7 +137,7 @@ struct GenerateCommand: ParsableCommand {
 
         // A batch: each item is published as soon as it is done; a re-run of the same command resumes.
         let shard = try batchOptions.resolveShard()
-        let withoutSeed = requestDigest(entries, planned, seed: nil)
+        let withoutSeed = requestDigest(entries, plan, seed: nil)
         let baseSeed = try BatchSeed.resolve(self.seed, batchPath: outPath, request: withoutSeed, shard: shard, overwrite: overwrite, quiet: quiet)
         let items = try BatchItems.make(entries, samples: batchOptions.samples, baseSeed: baseSeed, layout: batchOptions.layout)
         let record = BatchRecord(request: withoutSeed, baseSeed: baseSeed, seedWasRandom: self.seed == .random,
@@ -145,28 +145,27 @@ struct GenerateCommand: ParsableCommand {
                                  command: BatchRecord.commandLine(), created: ShardManifest.timestamp(),
                                  items: items.map { .init(item: $0.index, name: $0.name, promptIndex: $0.promptIndex, sample: $0.sample,
                                                           seed: $0.seed, prompt: $0.entry.prompt, output: batchOptions.layout.videoPath($0.name)) })
-        let batchSize = try batchOptions.effectiveBatchSize(plain: planned.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)
+        let batchSize = try batchOptions.effectiveBatchSize(plain: plan.isPlain, cost: cost, budget: budget, maxMemory: maxMemory)
         let batch = BatchRun(items: items, layout: batchOptions.layout, shard: shard, outPath: outPath, overwrite: overwrite,
-                             quiet: quiet, expectedBytes: outputBytes, request: requestDigest(entries, planned, seed: baseSeed), record: record,
+                             quiet: quiet, expectedBytes: outputBytes, request: requestDigest(entries, plan, seed: baseSeed), record: record,
                              batchSize: batchSize)
-        let settings = { (item: BatchItem) -> GenerationSettings in
-            var s = base
-            s.prompt = item.entry.prompt
-            s.negativePrompt = item.entry.negativePrompt ?? negativePrompt
-            s.seed = item.seed
-            return s
+        let itemPlan = { (item: BatchItem) -> VideoPlan in
+            try VideoPlan(request(prompt: item.entry.prompt, negativePrompt: item.entry.negativePrompt ?? negativePrompt, seed: item.seed), model: mc)
         }
         let done = try batch.run(
             load: { try build(opened, quiet: quiet) },
             sampleTogether: { group, loaded in
-                let runs = try group.map { try TextToVideo(model: loaded.model, settings: settings($0)) }
+                let pipeline = VideoPipeline(loaded)
+                let runs = try group.map { try pipeline.textToVideo(try itemPlan($0)) }
                 let bar = ProgressBar("DDIM ×\(group.count)", total: runs[0].schedule.count, unit: "it", quiet: quiet)
                 defer { bar.finish() }
                 return try BatchedSampling.generate(runs) { step, _ in bar.update(step) }
             },
             generate: { item, loaded, output, preset in
-                try generate(item.entry.prompt, settings: settings(item), loaded: loaded, into: output,
-                             loadSeconds: Date().timeIntervalSince(t0), preset: preset)
+                var w = writer
+                w.loadSeconds = Date().timeIntervalSince(t0)
+                return try w.write(try run(try itemPlan(item), inputs: inputs, loaded: loaded,
+                                           preset: preset.map { .init(latent: $0.z, seconds: $0.seconds) }), to: output)
             })
         let scope = shard.isSharded ? "\(done.owned) items of shard \(shard) (\(items.count) in the batch)" : "\(done.owned) items"
         print("wrote \(done.path)  (\(done.written) new, \(done.skipped) already done\(done.failed > 0 ? ", \(done.failed) failed" : ""), \(scope); "
@@ -182,33 +181,40 @@ struct GenerateCommand: ParsableCommand {
         return try opened.build(precision: try compute.apply())
     }
 
-    /// One prompt → video.mp4, contact_sheet.png, run.json (and frames/, stages) in `output`; returns a summary.
-    private func generate(_ prompt: String, settings: GenerationSettings, loaded: LoadedModel, into output: OutputDirectory,
-                          loadSeconds: Double, preset: (z: Tensor, seconds: Double)? = nil) throws -> String {
-        let mc = loaded.model.config
-        let run = try GenerationRun(loaded: loaded, settings: settings, quiet: quiet)
-        run.presetLatent = preset
-        run.freeScale = try FreeScaleRun(options: freescale, model: mc, steps: run.t2v.schedule.count, frames: settings.frames)
-        return try run.execute(output: output, subdirectory: "", saveFps: saveFps ?? mc.defaultSaveFps,
-                               dumpFrames: dumpFrames, loadSeconds: loadSeconds)
+    /// The request for one prompt (all other values from the flags).
+    func request(prompt: String, negativePrompt: String, seed: UInt64) -> VideoRequest {
+        var r = VideoRequest(prompt: prompt)
+        r.negativePrompt = negativePrompt
+        r.seed = seed
+        r.frames = frames; r.steps = steps; r.eta = eta; r.guidance = cfg; r.fps = fps
+        r.freescale = freescale.request
+        r.hasDetailMask = freescale.detailMask != nil
+        return r
+    }
+
+    /// One video through the pipeline, with progress bars.
+    private func run(_ plan: VideoPlan, inputs: VideoInputs, loaded: LoadedModel, preset: VideoPipeline.PresetLatent? = nil) throws -> VideoResult {
+        let progress = PipelineProgress(quiet: quiet)
+        defer { progress.finish() }
+        return try VideoPipeline(loaded).run(plan, inputs: inputs, preset: preset, onEvent: progress.handle)
     }
 
     /// What identifies a batch's outputs (`seed` nil: everything but the base seed): a re-run with the same
     /// digest resumes. The shard is not part of it: every shard of a batch shares it.
-    private func requestDigest(_ entries: [PromptEntry], _ planned: FreeScaleRun, seed: UInt64?) -> String {
+    private func requestDigest(_ entries: [PromptEntry], _ plan: VideoPlan, seed: UInt64?) -> String {
         var h = SHA256()
         let listed = entries.map { [$0.prompt, $0.negativePrompt ?? "\u{1E}", $0.seed.map(String.init) ?? "\u{1E}", $0.name ?? "\u{1E}"].joined(separator: "\u{1D}") }
         let parts: [String] = listed + [negativePrompt, seed.map(String.init) ?? "-", "\(frames ?? -1)", "\(steps)", "\(cfg ?? .nan)", "\(eta)",
                                         "\(fps ?? -1)", "\(saveFps ?? .nan)", ckpt ?? "builtin", config ?? "", "\(dumpFrames)",
-                                        String(describing: planned.plan.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }),
+                                        String(describing: plan.plan.summary.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }),
                                         freescale.detailMask ?? "", "samples=\(batchOptions.samples)", "layout=\(batchOptions.layout.rawValue)"]
         for p in parts { h.update(Data((p + "\u{1F}").utf8)) }
         return h.finalize()
     }
 
-    private func printPlan(_ planned: FreeScaleRun, cost: PlanCost, budget: Double, prompts: [String],
-                           settings s: GenerationSettings, outPath: String, isBatch: Bool) {
+    private func printPlan(_ planned: VideoPlan, cost: PlanCost, budget: Double, prompts: [String], outPath: String, isBatch: Bool) {
         let plan = planned.plan
+        let s = planned.settings
         let stages = plan.sizes.map(\.description).joined(separator: " → ")
         print("plan: \(plan.method.rawValue) \(stages), \(s.frames) frames, \(plan.steps) DDIM steps"
               + (plan.upper.isEmpty ? "" : " (upper stages from step \(plan.restartStep))")
@@ -234,89 +240,5 @@ struct GenerateCommand: ParsableCommand {
         case (let p?, nil): return [PromptEntry(prompt: p)]
         case (nil, let f?): return try PromptList.read(f)
         }
-    }
-
-    /// "HxW" → (height, width).
-    static func parseSize(_ text: String) throws -> (Int, Int) {
-        let parts = text.lowercased().split(separator: "x")
-        guard parts.count == 2, let h = Int(parts[0]), let w = Int(parts[1]), h > 0, w > 0 else {
-            throw FSError("--res '\(text)': expected HEIGHTxWIDTH, e.g. 320x512")
-        }
-        return (h, w)
-    }
-}
-
-/// One prompt's generation: sampling with progress bars, decoding, MP4 / PNG / run.json writing.
-final class GenerationRun {
-    let loaded: LoadedModel
-    let t2v: TextToVideo
-    let quiet: Bool
-    var timings: [(String, Double)] = []
-    var freeScale: FreeScaleRun?
-    /// z₀ sampled beforehand together with other items (`--batch-size`), and this item's share of that time.
-    var presetLatent: (z: Tensor, seconds: Double)?
-    private var bar: ProgressBar?
-    private var barKey = ""
-
-    init(loaded: LoadedModel, settings: GenerationSettings, quiet: Bool) throws {
-        self.loaded = loaded
-        self.quiet = quiet
-        t2v = try TextToVideo(model: loaded.model, settings: settings)
-        for w in t2v.warnings { FileHandle.standardError.write(Data("fsvideo: warning: \(w)\n".utf8)) }
-        t2v.onEvent = { [unowned self] e in self.progress(e) }
-    }
-
-    private func progress(_ e: GenerationEvent) {
-        let (key, label, n, total, unit): (String, String, Int, Int, String)
-        switch e {
-        case .textEncoding(let d, let of): (key, label, n, total, unit) = ("text", "text encoding", d, of, "prompt")
-        case .denoising(let st, let s, let of): (key, label, n, total, unit) = ("ddim\(st)", st == 0 ? "DDIM" : "DDIM stage \(st)", s, of, "it")
-        case .decoding(let f, let of): (key, label, n, total, unit) = ("dec", "VAE decode", f, of, "frame")
-        case .encoding(let f, let of): (key, label, n, total, unit) = ("enc", "VAE encode", f, of, "frame")
-        }
-        if key != barKey || bar == nil { bar?.finish(); bar = ProgressBar(label, total: total, unit: unit, quiet: quiet); barKey = key }
-        bar?.update(n)
-    }
-
-    func timed<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
-        let t = Date()
-        let r = try body()
-        timings.append((name, Date().timeIntervalSince(t)))
-        return r
-    }
-
-    /// The final latent (scaled, `[1, C, F, h, w]`). The FreeScale cascade replaces this for upper stages.
-    func latents() throws -> Tensor {
-        if let preset = presetLatent { timings.append(("denoising", preset.seconds)); return preset.z }
-        _ = try timed("text_encoding") { try t2v.textContexts() }
-        if let fs = freeScale, !fs.isPlain { return try timed("denoising") { try fs.latents(t2v) } }
-        return try timed("denoising") { try t2v.generate() }
-    }
-
-    /// Runs and writes video.mp4, contact_sheet.png, frames/, run.json under `subdirectory`; returns a summary.
-    func execute(output: OutputDirectory, subdirectory sub: String, saveFps: Double, dumpFrames: Bool,
-                 loadSeconds: Double) throws -> String {
-        let s = t2v.settings
-        let z = try latents()
-        try freeScale?.writeKeptStages(t2v, output: output, subdirectory: sub, saveFps: saveFps)
-        let video = try timed("vae_decode") { try t2v.decode(z) }
-        bar?.finish(); bar = nil
-        let frames = try Frames(tensor: video)
-        let mux = ProgressBar("muxing", total: 1, quiet: quiet)
-        var options = VideoWriterOptions()
-        options.fps = Rational(approximating: saveFps)
-        let summary = try timed("mux") { try VideoWriter.write(frames, to: output.file(sub + "video.mp4"), options: options) }
-        mux.finish()
-        try timed("frames") {
-            if dumpFrames { try PNGWriter.dumpFrames(frames, to: output.file(sub + "frames")) }
-            try ContactSheet(frames: frames).writePNG(to: output.file(sub + "contact_sheet.png"))
-        }
-        let record = RunRecord(settings: s, model: loaded, saveFps: saveFps, encoder: summary.encoder,
-                               loadSeconds: loadSeconds, timings: timings, latentShape: z.shape,
-                               outputs: ["video.mp4", "contact_sheet.png"] + (dumpFrames ? ["frames/"] : []),
-                               freescale: freeScale.flatMap { $0.isPlain ? nil : $0.summary })
-        try output.write(try record.json(), to: sub + "run.json")
-        let parts = timings.filter { ["denoising", "vae_decode"].contains($0.0) }.map { "\($0.0) \(ProgressBar.duration($0.1))" }
-        return "\(frames.count) frames \(frames.height)x\(frames.width), \(t2v.schedule.count) steps, seed \(s.seed), " + parts.joined(separator: ", ")
     }
 }

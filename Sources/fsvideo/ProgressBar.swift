@@ -46,7 +46,7 @@ final class ProgressBar {
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let t = elapsed
         let rate = t > 0 ? Double(done) / t : 0
-        var s = "\(label.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(bar)] \(done)/\(total)"
+        var s = "\(label.padding(toLength: Swift.max(14, label.count), withPad: " ", startingAt: 0)) [\(bar)] \(done)/\(total)"
         if done > 0 {
             s += rate >= 1 ? String(format: "  %.2f %@/s", rate, unit) : String(format: "  %.2f s/%@", 1 / Swift.max(rate, 1e-9), unit)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FSPipeline
 import FSTensor
 
 /// `upscale` over several clips (several inputs, or a folder of videos): the same items, seeds, layouts,
@@ -49,12 +50,8 @@ struct UpscaleBatch {
         }
         var h = SHA256()
         let parts: [String] = ["upscale"] + inputs + [c.prompt, "\(c.frames ?? -1)", "\(c.startFrame)", "\(c.loop)", "\(c.steps)", "\(c.cfg ?? .nan)",
-                                                      "\(c.saveFps ?? .nan)", c.ckpt ?? "builtin", c.config ?? "", c.editMask ?? "", c.editPrompt ?? "",
-                                                      c.freescale.res ?? "", c.freescale.stages ?? "", c.freescale.method, "\(c.freescale.restartStep ?? -1)",
-                                                      "\(c.freescale.cosineScale)", "\(c.freescale.cosineScaleBg ?? .nan)", c.freescale.upsample,
-                                                      "\(c.freescale.dilateTau)", c.freescale.dilateLayers ?? "", "\(c.freescale.fast)",
-                                                      "\(c.freescale.fusionTemporalSigma)", "\(c.freescale.noJitter)", c.freescale.detailMask ?? "",
-                                                      "\(c.freescale.keepStages)", "samples=\(c.batchOptions.samples)", "layout=\(c.batchOptions.layout.rawValue)"]
+                                                      "\(c.saveFps ?? .nan)", c.ckpt ?? "builtin", c.config ?? "", c.editMask ?? "", c.editPrompt ?? ""] + c.freescale.digestParts + [
+"samples=\(c.batchOptions.samples)", "layout=\(c.batchOptions.layout.rawValue)"]
         for p in parts { h.update(Data((p + "\u{1F}").utf8)) }
         let request = h.finalize()
         let record = BatchRecord(request: request, baseSeed: c.seed, seedWasRandom: false, samples: c.batchOptions.samples,

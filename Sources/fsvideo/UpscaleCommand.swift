@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSPipeline
 import FSDiffusion
 import FSTensor
 import FSVideo
 
 /// `fsvideo upscale`: FreeScale on an existing clip. The clip (resampled to the model's frame count, resized
 /// to cover the base size and centre-cropped) is VAE-encoded (posterior mean) and used as the base stage;
-/// the upper stages are the generation cascade itself (`Cascade.run(…, initial:)`).
+/// the upper stages are the generation cascade itself (one `VideoPipeline` call).
 struct UpscaleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "upscale", abstract: "Upscale an existing video with FreeScale (video-to-video).")
 
@@ -58,10 +59,10 @@ struct UpscaleCommand: ParsableCommand {
         try FlagCheck.double(cfg, "--cfg", -1000...1000)
         try FlagCheck.double(saveFps, "--save-fps", 0...1000, openLower: true)
         try FlagCheck.int(compute.threads, "--threads", 1...4096)
-        try freescale.checkFlags(steps: steps)
+        try freescale.checkFlags()
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
         PromptCheck.warn(prompt)
-        if freescale.method.lowercased() == "direct" { throw FSError("upscale: --method direct does not apply (the input is the base stage)") }
+        if freescale.method == .direct { throw FSError("upscale: --method direct does not apply (the input is the base stage)") }
         guard (editMask == nil) == (editPrompt == nil) else { throw FSError("--edit-mask and --edit-prompt go together") }
         if let editPrompt {
             if editPrompt.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -76,82 +77,57 @@ struct UpscaleCommand: ParsableCommand {
         let info = try VideoReader.info(input)
         let opened = try ModelFiles.open(ckpt: ckpt, config: config)
         let mc = opened.config
-        let f = frames ?? mc.frames
         // Plan and estimate before a frame is decoded or the model is built.
-        let scheduleSteps = try DDIMSchedule(config: mc.schedule, steps: steps, eta: 1.0).count
-        let planned = try FreeScaleRun(options: freescale, model: mc, steps: scheduleSteps, frames: f,
-                                       input: (info.height, info.width), editMask: editMask)
-        guard !planned.plan.upper.isEmpty else { throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)") }
-        let cost = PlanCost(plan: planned.plan, model: mc, frames: f, weightBytes: opened.weightBytes)
+        var request = VideoRequest(prompt: prompt)
+        request.seed = seed; request.frames = frames; request.steps = steps; request.guidance = cfg
+        request.freescale = freescale.request
+        request.inputSize = FrameSize(height: info.height, width: info.width)
+        request.editPrompt = editPrompt
+        request.hasDetailMask = freescale.detailMask != nil
+        let plan: VideoPlan
+        do { plan = try VideoPlan(request, model: mc) } catch let e as FSError where e.message.hasPrefix("video-to-video: give") {
+            throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)")
+        }
+        for w in plan.warnings { CLIWarning.print(w) }
+        var inputs = VideoInputs()
+        inputs.detailMask = try freescale.detailMask.map { try MaskFile.read($0, flag: "--detail-mask", plan: plan) }
+        inputs.editMask = try editMask.map { try MaskFile.read($0, flag: "--edit-mask", plan: plan) }
+        let f = plan.settings.frames
+        let cost = plan.cost(weightBytes: opened.weightBytes)
         let budget = try maxMemory.map(MemoryBudget.parse) ?? MemoryBudget.available()
         if dryRun && item == nil {
-            print("plan: upscale \(input) (\(info.height)x\(info.width)) → \(planned.plan.sizes.map(\.description).joined(separator: " → ")), \(f) frames, "
-                  + "\(planned.plan.steps) DDIM steps (from step \(planned.plan.restartStep)), seed \(seed)")
+            print("plan: upscale \(input) (\(info.height)x\(info.width)) → \(plan.plan.sizes.map(\.description).joined(separator: " → ")), \(f) frames, "
+                  + "\(plan.plan.steps) DDIM steps (from step \(plan.plan.restartStep)), seed \(seed)")
             for line in CostReport.lines(cost, budget: budget, limitGiven: maxMemory != nil) { print(line) }
             print("output: \((outPath as NSString).appendingPathComponent("video.mp4")) (--dry-run: nothing written)")
             return ""
         }
-        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(f) frames at \(planned.plan.final)")
-        let final = planned.plan.final
+        try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(f) frames at \(plan.final)")
+        let final = plan.final
         let output = try item ?? OutputDirectory(path: outPath, overwrite: overwrite,
                                                  expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
         defer { if item == nil { output.discard() } }
         let all = try VideoReader.read(input)
-        guard all.count > startFrame else { throw FSError("\(input): \(all.count) frames, nothing at --start-frame \(startFrame)") }
+        do { inputs.clip = try plan.clip(all, startFrame: startFrame, loop: loop) } catch let e as FSError {
+            throw FSError("\(input): \(e.message.replacingOccurrences(of: "start frame", with: "--start-frame").replacingOccurrences(of: "loop it to repeat", with: "use --loop to repeat"))")
+        }
+        let t0 = Date()
         let loaded = try preloaded ?? opened.build(precision: try compute.apply())
-        let available = all.count - startFrame
-        let indices: [Int]
-        if available >= f {
-            indices = (0..<f).map { startFrame + ($0 * available) / f }          // evenly sampled
-        } else if loop {
-            indices = (0..<f).map { startFrame + $0 % available }
-        } else {
-            throw FSError("\(input): \(available) frames from --start-frame, fewer than \(f) (use --loop to repeat)")
-        }
-        let clip = Self.coverAndCrop(all.selecting(indices), height: mc.baseHeight, width: mc.baseWidth)
-
-        var s = GenerationSettings(prompt: prompt, model: mc)
-        s.frames = f; s.steps = steps; s.seed = seed
-        if let cfg { s.guidance = cfg }
-        let t2v = try TextToVideo(model: loaded.model, settings: s)
-        let fs = planned
-        if let editPrompt, let m = fs.editMask { t2v.region = try RegionalPrompt(prompt: editPrompt, mask: m.planes) }
-        let bar = ProgressBar("upscaling", total: fs.plan.upper.count, quiet: quiet)
-        let z0 = try t2v.encodeMean(clip.tensor())
-        let stages = try Cascade.run(plan: fs.plan, backend: t2v, seed: seed, detailMask: fs.mask, editMask: fs.editMask, initial: z0)
-        bar.finish()
-        let frames = try Frames(tensor: try t2v.decode(stages.last!.latent))
-        var options = VideoWriterOptions()
+        let loadSeconds = preloaded == nil ? Date().timeIntervalSince(t0) : 0
+        let progress = PipelineProgress(quiet: quiet)
+        var result = try VideoPipeline(loaded).run(plan, inputs: inputs, onEvent: progress.handle)
+        progress.finish()
         let inFps = info.fps.den == 0 ? 0 : Double(info.fps.num) / Double(info.fps.den)
+        let available = inputs.clip!.available
         let fps = saveFps ?? (inFps > 0 ? inFps * Double(f) / Double(Swift.max(1, available)) : mc.defaultSaveFps)
-        options.fps = Rational(approximating: fps)
-        _ = try VideoWriter.write(frames, to: output.file("video.mp4"), options: options)
-        try ContactSheet(frames: frames).writePNG(to: output.file("contact_sheet.png"))
-        if fs.plan.keepStages {
-            for (k, st) in stages.dropLast().enumerated() {
-                _ = try VideoWriter.write(try Frames(tensor: try t2v.decode(st.latent)), to: output.file("stage-\(k)-\(st.size).mp4"), options: options)
-            }
-        }
-        let run: [String: Any] = ["tool": "fsvideo", "command": "upscale", "input": input, "frames_used": indices,
-                                  "prompt": prompt, "seed": seed, "freescale": fs.summary, "save_fps": fps,
-                                  "settings": ["prompt": prompt, "seed": seed] as [String: Any],
-                                  "edit_prompt": editPrompt ?? NSNull(), "edit_mask": editMask ?? NSNull()]
-        try output.write(try JSONSerialization.data(withJSONObject: run, options: [.prettyPrinted, .sortedKeys]), to: "run.json")
-        let summary = "\(frames.count) frames \(frames.height)x\(frames.width), stages \(fs.plan.sizes.map(\.description).joined(separator: " → ")), seed \(seed)"
+        result.record.extra["input"] = input
+        result.record.extra["edit_mask"] = editMask ?? NSNull()
+        let writer = RunOutput(saveFps: fps, quiet: quiet, loadSeconds: loadSeconds,
+                               weightsChecksum: RunOutput.checksum(opened.weightsPath))
+        let summary = try writer.write(result, to: output)
         if item != nil { return summary }
         try output.commit()
         print("wrote \(output.finalFile("video.mp4"))  (\(summary))")
         return summary
-    }
-
-    /// Resize (bicubic) so the clip covers height×width with its aspect ratio kept, then centre-crop.
-    static func coverAndCrop(_ frames: Frames, height: Int, width: Int) -> Frames {
-        let scale = Swift.max(Double(height) / Double(frames.height), Double(width) / Double(frames.width))
-        let h = Swift.max(height, Int((Double(frames.height) * scale).rounded())), w = Swift.max(width, Int((Double(frames.width) * scale).rounded()))
-        var t = frames.tensor()                                          // [3, F, H, W]
-        if h != frames.height || w != frames.width { t = resize(t, height: h, width: w, mode: .bicubic) }
-        let top = (h - height) / 2, left = (w - width) / 2
-        t = t.slice(axis: 2, top..<(top + height)).slice(axis: 3, left..<(left + width))
-        return (try? Frames(tensor: t)) ?? frames
     }
 }

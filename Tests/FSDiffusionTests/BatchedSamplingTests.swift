@@ -1,5 +1,6 @@
 import Foundation
 import FSDiffusion
+import FSPipeline
 import FSTensor
 import XCTest
 

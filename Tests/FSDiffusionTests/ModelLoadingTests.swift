@@ -1,6 +1,7 @@
 import FSCheckpoint
 import FSDiffusion
 import FSModels
+import FSPipeline
 import FSTensor
 import XCTest
 

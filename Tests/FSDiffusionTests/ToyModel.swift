@@ -1,6 +1,7 @@
 import Foundation
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 import XCTest
 

@@ -9,7 +9,7 @@ final class TokenizerCasesTests: XCTestCase {
         let path = try textVAESharedFixture("lvdm/tokenizer_cases.json")
         let cases = try JSONDecoder().decode([Case].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         XCTAssertEqual(cases.count, 50)
-        let tok = CLIPTokenizer.shared
+        let tok = (try CLIPTokenizer.sharedOrThrow())
         var failures = 0
         for c in cases {
             let cleaned = TextCleaning.clean(c.text)
@@ -23,7 +23,7 @@ final class TokenizerCasesTests: XCTestCase {
     }
 
     func testVocabularyLayout() throws {
-        let tok = CLIPTokenizer.shared
+        let tok = (try CLIPTokenizer.sharedOrThrow())
         XCTAssertEqual(tok.encoder.count, 49408)
         XCTAssertEqual(tok.encoder["!"], 0)
         XCTAssertEqual(tok.encoder["<start_of_text>"], 49406)

@@ -59,15 +59,15 @@ final class UNet3DInputTests: XCTestCase {
         let plain = try m.forward(x: x, timesteps: [981, 1], context: ctx, fps: [28, 28])
         let rec = Recorder()
         let hooked = try m.forward(x: x, timesteps: [981, 1], context: ctx, fps: [28, 28],
-                                   options: UNet3DForwardOptions(spatialSelfAttention: rec))
+                                   options: UNet3DForwardOptions(spatialSelfAttention: rec, step: 7))
         XCTAssertEqual(zip(plain.data, hooked.data).map { abs($0 - $1) }.max()!, 0, accuracy: 1e-5)
         // attention at ds 2 (input_blocks.3, output_blocks.2/3) plus the middle block (always)
         XCTAssertEqual(rec.sites.map(\.moduleName), [
             "input_blocks.3.1.transformer_blocks.0.attn1", "middle_block.1.transformer_blocks.0.attn1",
             "output_blocks.2.1.transformer_blocks.0.attn1", "output_blocks.3.1.transformer_blocks.0.attn1"])
-        XCTAssertEqual(rec.sites[1].downsampleFactor, 4)
+        XCTAssertEqual(rec.sites[1].height, 2); XCTAssertEqual(rec.sites[1].width, 3)   // ds 4
         XCTAssertEqual(rec.sites[0].height, 4); XCTAssertEqual(rec.sites[0].width, 6)
         XCTAssertEqual(rec.sites[0].frames, 3); XCTAssertEqual(rec.sites[0].batch, 2)
-        XCTAssertEqual(rec.sites[0].downsampleFactor, 2)
+        XCTAssertEqual(Set(rec.sites.map(\.step)), [7])   // the forward's step reaches every call
     }
 }

@@ -6,6 +6,7 @@ import XCTest
 /// A recording backend: checks the order of the cascade's calls without any model.
 final class RecordingBackend: CascadeBackend {
     let timesteps: [Int]
+    let trainingTimesteps = 1000
     var generated: [FrameSize] = []
     var steps: [(stage: Int, step: Int, dilation: [String: Int], fused: Bool)] = []
     var qSamples: [Int] = []
@@ -20,6 +21,7 @@ final class RecordingBackend: CascadeBackend {
     func denoise(_ z: Tensor, step i: Int, stage: Int, options: UNet3DForwardOptions) throws -> Tensor {
         steps.append((stage, i, options.convDilation, options.spatialSelfAttention is ScaleFusionStrategy)); return z
     }
+    func report(stage: Int, of stages: Int, size: FrameSize, step: Int, of steps: Int) {}
 }
 
 final class CascadeTests: XCTestCase {

@@ -1,5 +1,6 @@
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 @testable import FreeScale
 import XCTest
@@ -44,5 +45,34 @@ final class GoldenLatentTests: XCTestCase {
                         "freescale_stage1": "a3de8104a7d74ffb", "direct": "8cdae1338947f694"]
         for (k, v) in expected { XCTAssertEqual(got[k], v, k) }
         XCTAssertEqual(got["plain"], got["freescale_stage0"], "stage 0 is plain generation")
+    }
+
+    /// The library's one entry point gives the same bits, and reports every stage's steps on its event channel.
+    func testVideoPipelineGivesTheGoldenLatents() throws {
+        let model = try ToyCascadeTests.toyModel()
+        let loaded = LoadedModel(model: model, weightsPath: "toy", configOrigin: "test")
+        var request = VideoRequest(prompt: "a red circle moving right on a black background")
+        request.seed = 11; request.steps = 4; request.frames = 4
+        request.freescale.res = FrameSize(height: 128, width: 192); request.freescale.restartStep = 1; request.freescale.dilateTau = 3
+        var events: [String] = []
+        let result = try VideoPipeline(loaded).run(try VideoPlan(request, model: model.config)) { e in
+            switch e {
+            case .stage(let i, let of, let size): events.append("stage \(i)/\(of) \(size)")
+            case .denoising(let st, let step, let of): events.append("ddim \(st) \(step)/\(of)")
+            default: break
+            }
+        }
+        XCTAssertEqual(result.stages.map { Self.hash($0.latent) }, ["d6427fd43e75f366", "a3de8104a7d74ffb"])
+        XCTAssertEqual(events, ["ddim 0 1/4", "ddim 0 2/4", "ddim 0 3/4", "ddim 0 4/4",
+                                "stage 1/1 128x192", "ddim 1 1/3", "ddim 1 2/3", "ddim 1 3/3"])
+        XCTAssertEqual(result.frames.count, 4)
+        XCTAssertEqual([result.frames.height, result.frames.width], [128, 192])
+
+        request.freescale = FreeScaleRequest()
+        let plain = try VideoPipeline(loaded).run(try VideoPlan(request, model: model.config))
+        XCTAssertEqual(plain.stages.map { Self.hash($0.latent) }, ["d6427fd43e75f366"])
+        request.freescale.method = .direct; request.freescale.res = FrameSize(height: 128, width: 192)
+        let direct = try VideoPipeline(loaded).run(try VideoPlan(request, model: model.config))
+        XCTAssertEqual(direct.stages.map { Self.hash($0.latent) }, ["8cdae1338947f694"])
     }
 }

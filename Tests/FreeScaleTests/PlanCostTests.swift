@@ -1,5 +1,6 @@
 import FSDiffusion
 import FSModels
+@testable import FSPipeline
 import FSTensor
 @testable import FreeScale
 import XCTest

@@ -1,5 +1,5 @@
-import FSTensor
 @testable import FreeScale
+import FSTensor
 import XCTest
 
 final class PlanTests: XCTestCase {
@@ -26,9 +26,9 @@ final class PlanTests: XCTestCase {
         }
         fails({ $0.stages = [FrameSize(height: 640, width: 1024), FrameSize(height: 320, width: 512)] }, "not larger")
         fails({ $0.res = FrameSize(height: 600, width: 1024) }, "multiples of 64")
-        fails({ $0.res = FrameSize(height: 640, width: 1024); $0.restartStep = 50 }, "--restart-step")
-        fails({ $0.cosineScaleBackground = 1 }, "--detail-mask")
-        fails({ $0.dilateLayers = ["output_blocks.99.conv"] }, "--dilate-layers")
+        fails({ $0.res = FrameSize(height: 640, width: 1024); $0.restartStep = 50 }, "restart step")
+        fails({ $0.cosineScaleBackground = 1 }, "detail mask")
+        fails({ $0.dilateLayers = ["output_blocks.99.conv"] }, "dilated layer")
         fails({ $0.res = FrameSize(height: 640, width: 1024); $0.stages = [FrameSize(height: 640, width: 1024)] }, "either")
     }
 
@@ -64,20 +64,21 @@ final class PlanTests: XCTestCase {
     func testCosineFactorAndBlend() {
         for (t, alpha) in [(981, 2.0), (491, 2.0), (1, 2.0), (491, 0.5)] {
             let expected = pow((1 + cos(Double.pi * Double(1000 - t) / 1000)) / 2, alpha)
-            XCTAssertEqual(CosineBlend.factor(timestep: t, alpha: alpha), expected, accuracy: 1e-12)
+            XCTAssertEqual(CosineBlend.factor(timestep: t, alpha: alpha, trainingTimesteps: 1000), expected, accuracy: 1e-12)
             let z = Tensor(shape: [3], data: [1, -2, 0.5]), x = Tensor(shape: [3], data: [0, 4, 0.25])
             let y = CosineBlend.blend(z, toward: x, c: expected)
             for i in 0..<3 { XCTAssertEqual(Double(y.data[i]), (1 - expected) * Double(z.data[i]) + expected * Double(x.data[i]), accuracy: 1e-6) }
         }
-        XCTAssertGreaterThan(CosineBlend.factor(timestep: 981, alpha: 2), 0.99)
-        XCTAssertLessThan(CosineBlend.factor(timestep: 1, alpha: 2), 1e-10)
+        XCTAssertGreaterThan(CosineBlend.factor(timestep: 981, alpha: 2, trainingTimesteps: 1000), 0.99)
+        XCTAssertLessThan(CosineBlend.factor(timestep: 1, alpha: 2, trainingTimesteps: 1000), 1e-10)
     }
 
     func testMaskedBlendUsesAlphaInsideAndBackgroundOutside() throws {
         let mask = try DetailMask(planes: Tensor(shape: [1, 1, 2], data: [1, 0]))
         let z = Tensor(repeating: 1, shape: [1, 1, 1, 1, 2]), x = Tensor(repeating: 0, shape: [1, 1, 1, 1, 2])
-        let y = CosineBlend.blend(z, toward: x, timestep: 491, alpha: 2, alphaBackground: 0.5, mask: mask)
-        XCTAssertEqual(Double(y.data[0]), 1 - CosineBlend.factor(timestep: 491, alpha: 2), accuracy: 1e-6)
-        XCTAssertEqual(Double(y.data[1]), 1 - CosineBlend.factor(timestep: 491, alpha: 0.5), accuracy: 1e-6)
+        let y = CosineBlend.blend(z, toward: x, timestep: 491, alpha: 2, alphaBackground: 0.5, mask: mask,
+                                  trainingTimesteps: 1000)
+        XCTAssertEqual(Double(y.data[0]), 1 - CosineBlend.factor(timestep: 491, alpha: 2, trainingTimesteps: 1000), accuracy: 1e-6)
+        XCTAssertEqual(Double(y.data[1]), 1 - CosineBlend.factor(timestep: 491, alpha: 0.5, trainingTimesteps: 1000), accuracy: 1e-6)
     }
 }

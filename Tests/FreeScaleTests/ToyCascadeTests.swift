@@ -1,5 +1,6 @@
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 @testable import FreeScale
 import XCTest

@@ -1,5 +1,6 @@
 import FSCheckpoint
 import FSDiffusion
+import FSPipeline
 import FSTensor
 @testable import FreeScale
 import XCTest
@@ -52,12 +53,12 @@ final class ToyUpscaleTests: XCTestCase {
         let a = try t2v.decode(plain.last!.latent)
 
         // Mask: the left half of the frame (any grid; resized to each latent grid).
-        let mask = Tensor(shape: [1, 8, 12], data: (0..<96).map { Float($0 % 12 < 6 ? 1 : 0) })
-        t2v.region = try RegionalPrompt(prompt: "a yellow square staying still on a gray background", mask: mask)
+        let mask = try DetailMask(planes: Tensor(shape: [1, 8, 12], data: (0..<96).map { Float($0 % 12 < 6 ? 1 : 0) }))
+        t2v.region = RegionalPrompt(prompt: "a yellow square staying still on a gray background", mask: mask)
         r.hasEditMask = true
         let plan = try FreeScalePlan(r, model: ModelGeometry(model: model.config))
         XCTAssertEqual(plan.cosineScaleEdit, FreeScalePlan.defaultEditCosineScale)
-        let edited = try Cascade.run(plan: plan, backend: t2v, seed: 2000, editMask: DetailMask(planes: mask), initial: z0)
+        let edited = try Cascade.run(plan: plan, backend: t2v, seed: 2000, editMask: mask, initial: z0)
         let b = try t2v.decode(edited.last!.latent)
 
         let (inside, outside) = ClipFidelity.halfChange(b, a)
@@ -72,8 +73,8 @@ final class ToyUpscaleTests: XCTestCase {
 
     /// The edit blend: ε(main) outside the mask, ε(edit) inside, per latent pixel and frame.
     func testRegionalPromptBlend() throws {
-        let mask = Tensor(shape: [2, 1, 2], data: [1, 0, 0, 1])
-        let rp = try RegionalPrompt(prompt: "x", mask: mask)
+        let mask = try DetailMask(planes: Tensor(shape: [2, 1, 2], data: [1, 0, 0, 1]))
+        let rp = RegionalPrompt(prompt: "x", mask: mask)
         let main = Tensor(shape: [1, 2, 2, 2, 4], data: (0..<32).map { _ in 1 })
         let edit = Tensor(shape: [1, 2, 2, 2, 4], data: (0..<32).map { _ in 5 })
         let y = try rp.blend(main: main, edit: edit)

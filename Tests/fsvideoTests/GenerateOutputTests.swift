@@ -1,5 +1,6 @@
 import Foundation
 @testable import fsvideo
+import FreeScale
 import FSTensor
 import XCTest
 
@@ -110,9 +111,11 @@ final class GenerateOutputTests: XCTestCase {
     }
 
     func testSizeAndSlug() throws {
-        XCTAssertTrue(try GenerateCommand.parseSize("320x512") == (320, 512))
-        XCTAssertThrowsError(try GenerateCommand.parseSize("320"))
-        XCTAssertThrowsError(try GenerateCommand.parseSize("0x64"))
+        XCTAssertEqual(FrameSize(argument: "320X512"), FrameSize(height: 320, width: 512))
+        XCTAssertNil(FrameSize(argument: "320"))
+        XCTAssertNil(FrameSize(argument: "0x64"))
+        XCTAssertEqual(FrameSizeList(argument: "64x96, 128x192")?.sizes.count, 2)
+        XCTAssertNil(FrameSizeList(argument: "64x96,,128x192"))
         XCTAssertEqual(OutputDirectory.slug("A red circle, moving right!"), "a-red-circle-moving-right")
         XCTAssertEqual(OutputDirectory.slug("日本"), "video")
     }

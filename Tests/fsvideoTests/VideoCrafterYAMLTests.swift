@@ -1,5 +1,6 @@
 import Foundation
 @testable import fsvideo
+import FSPipeline
 import FSDiffusion
 import FSModels
 import XCTest

@@ -23,13 +23,8 @@ public final class CLIPTokenizer: @unchecked Sendable {
     /// The tokenizer with the bundled merges file, loaded once (a missing or corrupt resource is an error).
     private static let loaded: Result<CLIPTokenizer, Error> = Result(catching: { try CLIPTokenizer() })
 
+    /// The tokenizer with the bundled merges file; a package installed without its resources is an error.
     public static func sharedOrThrow() throws -> CLIPTokenizer { try loaded.get() }
-
-    /// The tokenizer with the bundled merges file; traps only if the package was installed without its
-    /// resources (`sharedOrThrow()` reports that as an error instead).
-    public static var shared: CLIPTokenizer {
-        do { return try loaded.get() } catch { fatalError("bundled BPE vocabulary unreadable: \(error)") }
-    }
 
     public convenience init() throws {
         guard let url = Bundle.module.url(forResource: "bpe_simple_vocab_16e6.txt", withExtension: "gz", subdirectory: "Resources")

@@ -116,7 +116,8 @@ public final class OpenCLIPTextEncoder: @unchecked Sendable {
     }
 
     /// Tokenizes (open_clip rules) and encodes prompts → `[n, 77, width]`.
-    public func encode(prompts: [String], tokenizer: CLIPTokenizer = .shared) throws -> Tensor {
-        try encode(tokens: prompts.map { tokenizer.tokenize($0, contextLength: contextLength) })
+    public func encode(prompts: [String], tokenizer: CLIPTokenizer? = nil) throws -> Tensor {
+        let tokenizer = try tokenizer ?? .sharedOrThrow()
+        return try encode(tokens: prompts.map { tokenizer.tokenize($0, contextLength: contextLength) })
     }
 }

@@ -7,7 +7,8 @@ import FSTensor
 public enum TokenizerParity {
     struct Case: Decodable { let text: String; let tokens: [Int] }
 
-    public static func run(json: Data, name: String, tokenizer: CLIPTokenizer = .shared) throws -> ParityReport {
+    public static func run(json: Data, name: String, tokenizer: CLIPTokenizer? = nil) throws -> ParityReport {
+        let tokenizer = try tokenizer ?? .sharedOrThrow()
         let cases: [Case]
         do { cases = try JSONDecoder().decode([Case].self, from: json) } catch {
             throw FSError("\(name): not a JSON array of {text, tokens} objects (\(error.localizedDescription))")

@@ -2,17 +2,17 @@ import FSTensor
 
 /// lvdm `CrossAttention`: q from x, k/v from the context (or from x for self-attention).
 /// to_q/to_k/to_v are Linear without bias; heads split as `(h d)`; logits scaled by d_head^−0.5;
-/// `to_out.0` is Linear with bias.
-public final class CrossAttention {
+/// `to_out.0` is Linear with bias. Used as self-attention it is a `ProjectedSelfAttention`.
+public final class CrossAttention: ProjectedSelfAttention {
     public let heads: Int
     public let headDim: Int
-    public let toQ: LinearWeight, toK: LinearWeight, toV: LinearWeight
-    public let toOut: LinearWeight, toOutBias: Tensor
+    private let toQ: LinearWeight, toK: LinearWeight, toV: LinearWeight
+    private let toOut: LinearWeight, toOutBias: Tensor
     /// Precision of the projections and the attention products (softmax is fp32 either way).
     public let precision: Precision
 
     /// `to_out.0.weight` as fp32 values (the bf16-rounded ones in bf16 mode).
-    public var toOutWeight: Tensor { toOut.tensor }
+    public var outputWeight: Tensor { toOut.tensor }
 
     public var innerDim: Int { heads * headDim }
 
@@ -28,11 +28,19 @@ public final class CrossAttention {
         toOutBias = w("to_out.0.bias", [queryDim])
     }
 
+    /// A self-attention module on its own (tests, benchmarks, parity fixtures): `to_q.weight`, `to_k.weight`,
+    /// `to_v.weight` `[heads·headDim, dim]`, `to_out.0.weight` `[dim, heads·headDim]` and `to_out.0.bias`
+    /// under `prefix` of `source`.
+    public convenience init(selfAttention source: WeightSource, prefix: String = "", dim: Int, heads: Int,
+                            headDim: Int, precision: Precision = .fp32) {
+        self.init(WeightScope(source, prefix: prefix, precision: precision), queryDim: dim, contextDim: dim,
+                  heads: heads, headDim: headDim)
+    }
+
     /// `x [B, N, queryDim]`, `context [B, M, contextDim]` (nil = self-attention) → `[B, N, queryDim]`.
     public func callAsFunction(_ x: Tensor, context: Tensor? = nil) -> Tensor {
-        let c = context ?? x
-        let out = attend(q: queries(x), k: keys(c), v: values(c))
-        return outputProjection(out)
+        guard let c = context else { return selfAttention(x) }
+        return outputProjection(attend(q: queries(x), k: keys(c), v: values(c)))
     }
 
     /// `x [B, N, queryDim]` → `[B, N, heads·headDim]`.

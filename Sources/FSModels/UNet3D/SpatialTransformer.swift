@@ -9,14 +9,10 @@ struct SpatialTransformer {
     let projIn: LinearLayer
     let blocks: [BasicTransformerBlock]
     let projOut: LinearLayer
-    let inner: Int
-    let downsampleFactor: Int
 
-    init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int,
-         downsampleFactor: Int) {
+    init(_ w: WeightScope, name: String, channels: Int, heads: Int, headDim: Int, depth: Int, contextDim: Int) {
         self.name = name
-        self.downsampleFactor = downsampleFactor
-        inner = heads * headDim
+        let inner = heads * headDim
         norm = GroupNormLayer(w, "norm", channels: channels, eps: 1e-6)
         projIn = LinearLayer(w, "proj_in", in: channels, out: inner)
         blocks = (0..<depth).map {
@@ -37,8 +33,7 @@ struct SpatialTransformer {
         for (i, block) in blocks.enumerated() {
             let blockName = "\(name).transformer_blocks.\(i)"
             let site = SpatialSelfAttentionSite(moduleName: blockName + ".attn1", height: h, width: w,
-                                                frames: run.frames, batch: run.batch,
-                                                downsampleFactor: downsampleFactor)
+                                                frames: run.frames, batch: run.batch, step: run.options.step)
             let strategy = run.spatialStrategy
             tokens = try block(tokens, context: ctx, name: blockName, run: run) { t, attn in
                 try strategy.selfAttention(t, attention: attn, site: site)
@@ -60,13 +55,13 @@ public struct StandaloneSpatialTransformer {
     public init(channels: Int, headChannels: Int, contextDim: Int, source: WeightSource, prefix: String = "") {
         block = SpatialTransformer(WeightScope(source, prefix: prefix), name: "spatial_transformer", channels: channels,
                                    heads: channels / headChannels, headDim: headChannels, depth: 1,
-                                   contextDim: contextDim, downsampleFactor: 1)
+                                   contextDim: contextDim)
     }
 
     /// `x [(b·t), C, H, W]`, `context [b, L, ctx]` → `[(b·t), C, H, W]`.
     public func callAsFunction(_ x: Tensor, context: Tensor, batch: Int, frames: Int,
                                strategy: SpatialSelfAttentionStrategy? = nil) throws -> Tensor {
-        let run = UNetRun(options: UNet3DForwardOptions(), batch: batch, frames: frames, latentHeight: x.shape[2],
+        let run = UNetRun(options: UNet3DForwardOptions(), batch: batch, frames: frames,
                           spatialStrategy: strategy ?? GlobalSpatialSelfAttention())
         return try block(x, context: context, run: run)
     }

@@ -67,12 +67,11 @@ public final class UNet3D {
             return .res(ResBlock(w.scope(name), name: name, inChannels: inC, outChannels: outC, embChannels: embDim,
                                  temporalConv: config.temporalConv))
         }
-        func transformers(_ name: String, _ j: Int, _ ch: Int, _ ds: Int) -> [Layer] {
+        func transformers(_ name: String, _ j: Int, _ ch: Int) -> [Layer] {
             let (heads, headDim) = config.heads(channels: ch)
             var ls: [Layer] = [.spatial(SpatialTransformer(w.scope("\(name).\(j)"), name: "\(name).\(j)", channels: ch,
                                                            heads: heads, headDim: headDim,
-                                                           depth: config.transformerDepth, contextDim: ctxDim,
-                                                           downsampleFactor: ds))]
+                                                           depth: config.transformerDepth, contextDim: ctxDim))]
             if config.temporalAttention {
                 ls.append(.temporal(TemporalTransformer(w.scope("\(name).\(j + 1)"), name: "\(name).\(j + 1)",
                                                         channels: ch, heads: heads, headDim: headDim,
@@ -100,7 +99,7 @@ public final class UNet3D {
                 let name = "input_blocks.\(inputs.count)"
                 var layers = [res(name + ".0", ch, mult * mc)]
                 ch = mult * mc
-                if config.attentionResolutions.contains(ds) { layers += transformers(name, 1, ch, ds) }
+                if config.attentionResolutions.contains(ds) { layers += transformers(name, 1, ch) }
                 inputs.append(Block(name: name, layers: layers))
                 chans.append(ch)
             }
@@ -117,7 +116,7 @@ public final class UNet3D {
 
         // Middle block: ResBlock, SpatialTransformer, TemporalTransformer, ResBlock.
         var mid = [res("middle_block.0", ch, ch)]
-        mid += transformers("middle_block", 1, ch, ds)
+        mid += transformers("middle_block", 1, ch)
         mid.append(res("middle_block.\(mid.count)", ch, ch))
         middleBlock = Block(name: "middle_block", layers: mid)
 
@@ -129,7 +128,7 @@ public final class UNet3D {
                 let skipC = chans.removeLast()
                 var layers = [res(name + ".0", ch + skipC, mc * mult)]
                 ch = mc * mult
-                if config.attentionResolutions.contains(ds) { layers += transformers(name, 1, ch, ds) }
+                if config.attentionResolutions.contains(ds) { layers += transformers(name, 1, ch) }
                 if level != 0 && i == config.numResBlocks {
                     let upName = "\(name).\(layers.count)"
                     convs.insert(upName + ".conv")
@@ -161,7 +160,7 @@ public final class UNet3D {
                         options: UNet3DForwardOptions = UNet3DForwardOptions()) throws -> Tensor {
         try validate(x: x, timesteps: timesteps, context: context, fps: fps, options: options)
         let b = x.shape[0], t = x.shape[2]
-        let run = UNetRun(options: options, batch: b, frames: t, latentHeight: x.shape[3],
+        let run = UNetRun(options: options, batch: b, frames: t,
                           spatialStrategy: options.spatialSelfAttention ?? GlobalSpatialSelfAttention())
         let mc = config.modelChannels
 

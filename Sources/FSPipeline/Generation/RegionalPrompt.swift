@@ -1,3 +1,4 @@
+import FreeScale
 import FSTensor
 
 /// A second prompt that conditions part of the frame (local semantic editing, `fsvideo upscale --edit-mask
@@ -6,27 +7,23 @@ import FSTensor
 /// ε = ε_u + s·((1 − m)·ε(main) + m·ε(edit) − ε_u).
 public struct RegionalPrompt: Sendable {
     public let prompt: String
-    /// [T or 1, H, W], binary (1 = the region that follows `prompt`), at any grid.
-    public let mask: Tensor
+    /// Binary (1 = the region that follows `prompt`), one plane or one per frame, at any grid.
+    public let mask: DetailMask
 
-    /// `mask` [T or 1, H, W] with values in [0, 1]; binarised at 0.5 like the detail mask.
-    public init(prompt: String, mask: Tensor) throws {
-        guard mask.rank == 3, mask.shape.allSatisfy({ $0 > 0 }) else {
-            throw FSError("edit mask: expected [frames, height, width] values, got \(mask.shape)")
-        }
+    public init(prompt: String, mask: DetailMask) {
         self.prompt = prompt
-        self.mask = mask.map { $0 >= 0.5 ? 1 : 0 }
+        self.mask = mask
     }
 
     /// The mask as one weight per latent element of a `[B, C, F, h, w]` latent's (F, h, w) grid (nearest
     /// resize; a single plane is shared by every frame).
     public func weights(frames: Int, height: Int, width: Int) throws -> [Float] {
-        guard mask.shape[0] == 1 || mask.shape[0] == frames else {
-            throw FSError("edit mask: \(mask.shape[0]) mask frames for a clip of \(frames) frames (give 1 or \(frames))")
+        guard mask.planes.shape[0] == 1 || mask.planes.shape[0] == frames else {
+            throw FSError("edit mask: \(mask.planes.shape[0]) mask frames for a clip of \(frames) frames (give 1 or \(frames))")
         }
-        let m = resize(mask, height: height, width: width, mode: .nearest)
-        let plane = height * width
+        let m = try mask.resized(height: height, width: width).planes
         if m.shape[0] == frames { return m.data }
+        let plane = height * width
         var out = [Float](repeating: 0, count: frames * plane)
         for f in 0..<frames { for p in 0..<plane { out[f * plane + p] = m.data[p] } }
         return out

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 

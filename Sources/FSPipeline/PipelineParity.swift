@@ -1,5 +1,7 @@
 import Foundation
+import FreeScale
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 

@@ -1,4 +1,5 @@
 import Foundation
+import FSDiffusion
 import FSModels
 import FSTensor
 

@@ -1,13 +1,14 @@
 import Foundation
+import FSDiffusion
 import FSTensor
 
 /// The block-style YAML subset VideoCrafter's configs use: nested mappings by indentation, `key: scalar`,
 /// `- item` lists, flow lists `[a, b]` / `[]`, `#` comments. Scalars become Int, Double, Bool or String.
 /// Anchors, multi-line strings and flow mappings are refused with an error naming the line.
-enum YAMLSubset {
+public enum YAMLSubset {
     private struct Line { let indent: Int; let text: String; let number: Int }
 
-    static func parse(_ text: String, source: String) throws -> Any {
+    public static func parse(_ text: String, source: String) throws -> Any {
         var lines: [Line] = []
         for (i, raw) in text.components(separatedBy: .newlines).enumerated() {
             var s = raw
@@ -59,7 +60,7 @@ enum YAMLSubset {
         return map
     }
 
-    static func scalar(_ s: String) -> Any {
+    public static func scalar(_ s: String) -> Any {
         if s.hasPrefix("[") && s.hasSuffix("]") {
             let inner = s.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
             return inner.isEmpty ? [Any]() : inner.split(separator: ",").map { scalar($0.trimmingCharacters(in: .whitespaces)) }

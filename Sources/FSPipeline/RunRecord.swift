@@ -2,26 +2,37 @@ import Foundation
 import FSDiffusion
 import FSTensor
 
-/// run.json (DESIGN §4): every setting, the seed, the model and its checksum, timings, peak memory, version.
-struct RunRecord {
-    let settings: GenerationSettings
-    let model: LoadedModel
-    let saveFps: Double
-    let encoder: String
-    let loadSeconds: Double
-    let timings: [(String, Double)]
-    let latentShape: [Int]
-    let outputs: [String]
+/// run.json: every setting, the seed, the sampler, the model and where its config came from, the FreeScale
+/// plan, timings, peak memory, threads and precision. The pipeline fills what it knows; the caller adds the
+/// files it wrote (`outputs`, `encoder`, `saveFps`), the weights' checksum and the model load time.
+public struct RunRecord {
+    public var command: String
+    public var settings: GenerationSettings
+    public var model: LoadedModel
+    public var timings: RunTimings
+    public var latentShape: [Int]
     /// The FreeScale plan and per-stage times (nil for plain base-size generation).
-    var freescale: [String: Any]? = nil
+    public var freescale: [String: Any]?
+    /// Command-specific entries (e.g. `input`, `frames_used` for video-to-video).
+    public var extra: [String: Any] = [:]
 
-    func json() throws -> Data {
+    public var saveFps: Double = 0
+    public var encoder = ""
+    public var outputs: [String] = []
+    public var weightsChecksum = ""
+    public var loadSeconds = 0.0
+
+    public init(command: String, settings: GenerationSettings, model: LoadedModel, timings: RunTimings, latentShape: [Int]) {
+        self.command = command; self.settings = settings; self.model = model; self.timings = timings; self.latentShape = latentShape
+    }
+
+    public func json(version: String) throws -> Data {
         let mc = model.model.config
         let s = settings
         var timing: [String: Double] = ["load_model": loadSeconds]
-        for (k, v) in timings { timing[k] = (timing[k] ?? 0) + v }
+        for (k, v) in timings.entries { timing[k] = (timing[k] ?? 0) + v }
         var obj: [String: Any] = [
-            "tool": "fsvideo", "version": FSVideoVersion.string, "command": "generate",
+            "tool": "fsvideo", "version": version, "command": command,
             "created": ISO8601DateFormatter().string(from: Date()),
             "settings": [
                 "prompt": s.prompt, "negative_prompt": s.negativePrompt, "frames": s.frames,
@@ -29,13 +40,13 @@ struct RunRecord {
                 "guidance": s.guidance, "fps_conditioning": s.fps, "seed": s.seed, "save_fps": saveFps,
             ] as [String: Any],
             "sampler": [
-                "name": "DDIM (lvdm, uniform)", "timesteps": model.model.config.schedule.timesteps,
-                "ddim_timesteps": Array(settings.steps > 0 ? (try? DDIMSchedule(config: mc.schedule, steps: s.steps, eta: s.eta).timesteps) ?? [] : []),
+                "name": "DDIM (lvdm, uniform)", "timesteps": mc.schedule.timesteps,
+                "ddim_timesteps": Array(s.steps > 0 ? (try? DDIMSchedule(config: mc.schedule, steps: s.steps, eta: s.eta).timesteps) ?? [] : []),
                 "use_scale": mc.schedule.useScale, "scale_b": mc.schedule.scaleB, "mid_step": mc.schedule.midStep,
                 "noise": "Philox-4x32-10 + Box-Muller (docs/usage.md)",
             ] as [String: Any],
             "model": [
-                "weights": model.weightsPath, "sha256": Self.checksum(model.weightsPath),
+                "weights": model.weightsPath, "sha256": weightsChecksum,
                 "name": mc.name ?? "", "config_from": model.configOrigin,
                 "scale_factor": mc.scaleFactor, "base_resolution": mc.baseResolution,
             ] as [String: Any],
@@ -49,21 +60,7 @@ struct RunRecord {
             "bf16_kernel": BF16Support.description,
         ]
         if let freescale { obj["freescale"] = freescale }
+        for (k, v) in extra { obj[k] = v }
         return try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
-    }
-
-    /// SHA-256 of the weights file; for files over 1 GB, of the size plus the first and last 64 MB
-    /// (recorded as "sampled:" so it is not mistaken for a full digest).
-    static func checksum(_ path: String) -> String {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        if size <= 1 << 30 { return SHA256.file(path) ?? "" }
-        guard let fh = FileHandle(forReadingAtPath: path) else { return "" }
-        defer { try? fh.close() }
-        var h = SHA256()
-        h.update(Data(String(size).utf8))
-        h.update(fh.readData(ofLength: 64 << 20))
-        fh.seek(toFileOffset: UInt64(size - (64 << 20)))
-        h.update(fh.readData(ofLength: 64 << 20))
-        return "sampled:" + h.finalize()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import FSCheckpoint
+import FSDiffusion
 import FSModels
 import FSTensor
 
@@ -15,21 +16,6 @@ public final class VideoModel: @unchecked Sendable {
     public init(config: VideoModelConfig, unet: UNet3D, vae: AutoencoderKL, textEncoder: OpenCLIPTextEncoder,
                 tokenizer: CLIPTokenizer) {
         self.config = config; self.unet = unet; self.vae = vae; self.textEncoder = textEncoder; self.tokenizer = tokenizer
-    }
-
-    /// Which config a checkpoint gets when the caller gives none: the `config` JSON of its metadata,
-    /// else vc2-512 when every UNet shape matches that preset, else the config inferred from the shapes.
-    public static func resolveConfig(for sd: StateDict) throws -> (config: VideoModelConfig, origin: String) {
-        if let json = sd.metadata["config"], (try? JSONSerialization.jsonObject(with: Data(json.utf8))) is [String: Any],
-           json.contains("\"unet\"") {
-            return (try VideoModelConfig.decode(json: Data(json.utf8), source: sd.source + " metadata"), "checkpoint metadata")
-        }
-        let preset = VideoModelConfig.vc2_512
-        if let shapes = try? UNet3D.parameterShapes(config: preset.unet) {
-            let v = sd.view(prefix: UNet3D.checkpointPrefix)
-            if !shapes.isEmpty && shapes.allSatisfy({ v[$0.key]?.shape == $0.value }) { return (preset, "vc2-512 preset") }
-        }
-        return (try ConfigInference.infer(sd), "inferred from tensor shapes")
     }
 
     /// Builds all three parts; a checkpoint lacking a part, or with mismatching keys, is one FSError.
@@ -49,6 +35,6 @@ public final class VideoModel: @unchecked Sendable {
         let embedFallback = tv["text_projection"]?.shape.last ?? config.text.width
         let text = try OpenCLIPTextEncoder(config: config.text.openCLIP(embedDim: embedFallback), layer: config.text.layer,
                                            weights: tv, precision: precision)
-        return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: .shared)
+        return VideoModel(config: config, unet: unet, vae: vae, textEncoder: text, tokenizer: try .sharedOrThrow())
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import FreeScale
 import FSDiffusion
 import FSModels
 

@@ -1,11 +1,16 @@
 import Foundation
+import FreeScale
+import FSDiffusion
 import FSModels
 import FSTensor
 
 /// What a generation reports while it runs (for progress bars).
 public enum GenerationEvent {
     case textEncoding(done: Int, of: Int)
-    /// DDIM step `step` (1-based) of `steps` finished in stage `stage` (0 = base).
+    /// Upper stage `index` (1-based) of `of` begins, at `size` (the FreeScale cascade).
+    case stage(index: Int, of: Int, size: FrameSize)
+    /// DDIM step `step` (1-based) of `of` finished in stage `stage` (0 = base; upper stages count their steps
+    /// from the restart step).
     case denoising(stage: Int, step: Int, of: Int)
     case decoding(frame: Int, of: Int)
     case encoding(frame: Int, of: Int)
@@ -13,8 +18,7 @@ public enum GenerationEvent {
 
 /// Text-to-video at any size with one model: prompt → context, seeded DDIM with classifier-free guidance
 /// (both branches in one UNet batch), VAE decode/encode per frame. The FreeScale cascade drives the same
-/// object stage by stage (its `CascadeBackend` methods: timesteps, generate, decode, encode, stageNoise,
-/// qSample, denoise).
+/// object stage by stage (its `CascadeBackend` conformance, TextToVideo+Cascade.swift).
 ///
 /// Latents are *scaled* latents `[1, C, F, h, w]`; videos are `[3, F, H, W]` in [-1, 1].
 public final class TextToVideo {
@@ -142,11 +146,11 @@ public final class TextToVideo {
         return v.rank == 5 ? v.reshaped(Array(v.shape.dropFirst())) : v
     }
 
-    /// VAE encode per frame of a video `[3, F, H, W]` with a posterior sample (noise from stream
-    /// `.posterior(stage:)`), times the scale factor → `[1, C, F, h, w]`.
-    public func encode(_ video: Tensor, stage: Int) throws -> Tensor {
+    /// VAE encode per frame of a video `[3, F, H, W]` with a posterior sample drawn from `stream`, times the
+    /// scale factor → `[1, C, F, h, w]`.
+    public func encode(_ video: Tensor, posteriorNoise stream: NoiseStream) throws -> Tensor {
         let post = try model.vae.encodeVideo(video) { self.onEvent?(.encoding(frame: $0, of: $1)) }
-        return scaledLatent(try post.sample(noise: noise.normal(post.mean.shape, stream: .posterior(stage: stage))))
+        return scaledLatent(try post.sample(noise: noise.normal(post.mean.shape, stream: stream)))
     }
 
     /// VAE encode per frame with the posterior *mean* (an input clip for video-to-video), times the scale
@@ -161,9 +165,6 @@ public final class TextToVideo {
         let out = z.map { $0 * s }
         return out.rank == 4 ? out.reshaped([1] + out.shape) : out
     }
-
-    /// The one pre-noising draw of upper stage `stage`.
-    public func stageNoise(shape: [Int], stage: Int) -> Tensor { noise.normal(shape, stream: .stageNoise(stage: stage)) }
 
     /// VideoCrafter2's q_sample with use_scale.
     public func qSample(_ x0: Tensor, timestep: Int, noise: Tensor) throws -> Tensor {

@@ -1,4 +1,5 @@
 import Foundation
+import FSDiffusion
 import FSTensor
 
 /// The knobs of one text-to-video run (the base stage). Defaults come from the model's config.
@@ -31,18 +32,15 @@ public struct GenerationSettings: Codable, Sendable, Equatable {
 
     /// Refuses settings the model cannot run; returns warnings (e.g. more frames than temporal_length).
     public func validate(for model: VideoModelConfig) throws -> [String] {
-        guard frames >= 1 else { throw FSError("--frames must be ≥ 1, got \(frames)") }
+        guard frames >= 1 else { throw FSError("frames must be ≥ 1, got \(frames)") }
         let unit = model.sizeUnit
         guard height > 0, width > 0, height % unit == 0, width % unit == 0 else {
-            throw FSError("--res \(height)x\(width): both sides must be positive multiples of \(unit) for this model (8·2^(UNet levels − 1))")
+            throw FSError("size \(height)x\(width): both sides must be positive multiples of \(unit) for this model (8·2^(UNet levels − 1))")
         }
-        guard steps >= 1 else { throw FSError("--steps must be ≥ 1, got \(steps)") }
-        guard steps <= model.schedule.timesteps / 2 else {
-            throw FSError("--steps \(steps) is too many for a \(model.schedule.timesteps)-step schedule (at most \(model.schedule.timesteps / 2))")
-        }
-        guard eta >= 0, eta.isFinite else { throw FSError("--eta must be ≥ 0, got \(eta)") }
-        guard guidance.isFinite else { throw FSError("--cfg must be a finite number") }
-        guard fps >= 0 else { throw FSError("--fps must be ≥ 0, got \(fps)") }
+        // The step count and eta are the schedule's to check (DDIMSchedule: one place for the rules).
+        _ = try DDIMSchedule(config: model.schedule, steps: steps, eta: eta)
+        guard guidance.isFinite else { throw FSError("guidance must be a finite number") }
+        guard fps >= 0 else { throw FSError("fps conditioning must be ≥ 0, got \(fps)") }
         var warnings: [String] = []
         if let tl = model.unet.temporalLength, frames > tl {
             warnings.append("\(frames) frames is more than the model's temporal_length \(tl): it runs, but quality may drop")
