@@ -13,7 +13,7 @@
 #       Runs a given check binary (the test suite rehearses the check in CPU mode with the debug build).
 #
 # Writes the results folder (results.json, log.txt, console.txt) and prints one summary line:
-#   fsvideo-gpu-check: PASS device=cuda gpu="NVIDIA H200" ops=26/26 fixtures=6/6 (cpu path) results=DIR
+#   fsvideo-gpu-check: PASS device=cuda gpu="NVIDIA H200" ops=27/27 fixtures=6/6 (cpu path) results=DIR
 set -euo pipefail
 limit_mib=60
 time_limit_s="${FSVIDEO_GPU_CHECK_TIMEOUT:-480}"

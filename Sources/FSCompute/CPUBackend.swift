@@ -33,9 +33,10 @@ public final class CPUBackend: ComputeBackend {
         wrap(FSTensor.matmul(try host(a, "matmul"), try host(b, "matmul"), transposeB: transposeB))
     }
 
-    public func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int) throws -> DeviceTensor {
+    public func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int,
+                       dilation: Int) throws -> DeviceTensor {
         wrap(FSTensor.conv2d(try host(x, "conv2d"), weight: try host(weight, "conv2d") as Tensor, bias: try host(bias, "conv2d"),
-                             stride: stride, padding: padding))
+                             stride: stride, padding: padding, dilation: dilation))
     }
 
     public func temporalConv(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, padding: Int) throws -> DeviceTensor {

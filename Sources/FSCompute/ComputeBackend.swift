@@ -23,8 +23,10 @@ public protocol ComputeBackend: AnyObject {
     func linear(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?) throws -> DeviceTensor
     /// a [B?, M, K] · b [B?, K, N] (or bᵀ with b [B?, N, K]) → [B?, M, N].
     func matmul(_ a: DeviceTensor, _ b: DeviceTensor, transposeB: Bool) throws -> DeviceTensor
-    /// x [N, C, H, W], weight [O, C, kh, kw] → [N, O, H', W'] (im2col + GEMM on the GPU).
-    func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int) throws -> DeviceTensor
+    /// x [N, C, H, W], weight [O, C, kh, kw] → [N, O, H', W'] (im2col + GEMM on the GPU); `dilation` for
+    /// FreeScale's restrained dilated convolutions.
+    func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int, dilation: Int) throws
+        -> DeviceTensor
     /// x [N, C, T, H, W], weight [O, C, k, 1, 1], padding along T → [N, O, T', H, W].
     func temporalConv(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, padding: Int) throws -> DeviceTensor
 
@@ -64,6 +66,11 @@ public protocol ComputeBackend: AnyObject {
 }
 
 extension ComputeBackend {
+    /// conv2d without dilation.
+    public func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int) throws -> DeviceTensor {
+        try conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding, dilation: 1)
+    }
+
     /// Throws unless `t` lives on this backend's device.
     public func requireLocal(_ t: DeviceTensor, _ op: String) throws {
         guard t.device == device else {

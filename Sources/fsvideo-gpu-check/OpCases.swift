@@ -52,6 +52,9 @@ enum OpCases {
         add("conv2d 3x3 stride 2", gemmTolerance, [rand([t, c, h, w])], [rand([c, c, 3, 3], scale: 0.05), rand([c])]) { b, i, wt in
             try b.conv2d(i[0], weight: wt[0], bias: wt[1], stride: 2, padding: 1)
         }
+        add("conv2d 3x3 dilation 2 (FreeScale)", gemmTolerance, [rand([t, c, h, w])], [rand([c, c, 3, 3], scale: 0.05), rand([c])]) { b, i, wt in
+            try b.conv2d(i[0], weight: wt[0], bias: wt[1], stride: 1, padding: 2, dilation: 2)
+        }
         add("temporal conv k3 \(c)ch", gemmTolerance, flops: 2.0 * Double(t * c * c * 3 * tokens),
             [rand([1, c, t, h, w])], [rand([c, c, 3, 1, 1], scale: 0.05), rand([c])]) { b, i, wt in
             try b.temporalConv(i[0], weight: wt[0], bias: wt[1], padding: 1)

@@ -76,9 +76,13 @@ final class GEMMCallTests: XCTestCase {
     }
 
     func testConv2dThroughIm2colInTwoChunks() {
-        let (n, c, h, w, o, kh, kw, stride, pad) = (3, 2, 5, 6, 4, 3, 3, 2, 1)
+        for (stride, pad, dil) in [(2, 1, 1), (1, 2, 2)] { checkConv2d(stride: stride, pad: pad, dil: dil) }
+    }
+
+    func checkConv2d(stride: Int, pad: Int, dil: Int) {
+        let (n, c, h, w, o, kh, kw) = (3, 2, 5, 6, 4, 3, 3)
         let x = rand([n, c, h, w]), wt = rand([o, c, kh, kw])
-        let oh = (h + 2 * pad - kh) / stride + 1, ow = (w + 2 * pad - kw) / stride + 1
+        let oh = (h + 2 * pad - dil * (kh - 1) - 1) / stride + 1, ow = (w + 2 * pad - dil * (kw - 1) - 1) / stride + 1
         let k = c * kh * kw, p = oh * ow
         var mem = Memory()
         mem.add(0x1000, elementSize: 2, wt.data)
@@ -91,7 +95,7 @@ final class GEMMCallTests: XCTestCase {
                     let (ch, ky, kx) = (row / (kh * kw), (row / kw) % kh, row % kw)
                     for pos in 0..<p {
                         let (oy, ox) = (pos / ow, pos % ow)
-                        let (iy, ix) = (oy * stride - pad + ky, ox * stride - pad + kx)
+                        let (iy, ix) = (oy * stride - pad + ky * dil, ox * stride - pad + kx * dil)
                         if iy >= 0 && iy < h && ix >= 0 && ix < w { cols[(img * k + row) * p + pos] = x[first + img, ch, iy, ix] }
                     }
                 }
@@ -102,7 +106,8 @@ final class GEMMCallTests: XCTestCase {
             emulate(.conv2d(images: count, firstImage: first, outChannels: o, k: k, positions: p,
                             weight: 0x1000, cols: colsBase, out: 0x100000), &mem)
         }
-        assertClose(mem.data(at: 0x100000), conv2d(x, weight: wt, bias: nil, stride: stride, padding: pad), "conv2d")
+        assertClose(mem.data(at: 0x100000), conv2d(x, weight: wt, bias: nil, stride: stride, padding: pad, dilation: dil),
+                    "conv2d stride \(stride) dilation \(dil)")
     }
 
     func testTemporalConvThroughUnfold() {

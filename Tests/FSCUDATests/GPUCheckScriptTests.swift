@@ -41,10 +41,10 @@ final class GPUCheckScriptTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         let lines = output.split(separator: "\n")
         XCTAssertEqual(lines.count, 1, "one summary line: \(output)")
-        XCTAssertTrue(output.hasPrefix("fsvideo-gpu-check: PASS device=cpu ops=26/26"), output)
+        XCTAssertTrue(output.hasPrefix("fsvideo-gpu-check: PASS device=cpu ops=27/27"), output)
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/results.json"))) as? [String: Any]
         XCTAssertEqual(json?["device"] as? String, "cpu")
-        XCTAssertEqual((json?["ops"] as? [Any])?.count, 26)
+        XCTAssertEqual((json?["ops"] as? [Any])?.count, 27)
         XCTAssertEqual(json?["device_choice"] as? String, "auto")
         XCTAssertEqual((json?["benchmarks"] as? [[String: Any]])?.count, 5)
         XCTAssertNil((json?["benchmarks"] as? [[String: Any]])?.first { $0["error"] != nil })

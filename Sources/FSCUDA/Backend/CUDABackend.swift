@@ -121,13 +121,15 @@ public final class CUDABackend: ComputeBackend {
     /// Images per im2col chunk, so the bf16 column buffer stays under 512 MiB.
     static let im2colBytes = 512 << 20
 
-    public func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int) throws -> DeviceTensor {
-        guard x.rank == 4, weight.rank == 4, weight.shape[1] == x.shape[1], stride > 0, padding >= 0 else {
+    public func conv2d(_ x: DeviceTensor, weight: DeviceTensor, bias: DeviceTensor?, stride: Int, padding: Int,
+                       dilation: Int) throws -> DeviceTensor {
+        guard x.rank == 4, weight.rank == 4, weight.shape[1] == x.shape[1], stride > 0, padding >= 0, dilation > 0 else {
             throw FSError("conv2d: input \(x.shape) does not match weight \(weight.shape)")
         }
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         let (o, kh, kw) = (weight.shape[0], weight.shape[2], weight.shape[3])
-        let oh = (h + 2 * padding - kh) / stride + 1, ow = (w + 2 * padding - kw) / stride + 1
+        let oh = (h + 2 * padding - dilation * (kh - 1) - 1) / stride + 1
+        let ow = (w + 2 * padding - dilation * (kw - 1) - 1) / stride + 1
         guard oh > 0, ow > 0 else { throw FSError("conv2d: kernel larger than the padded input \(x.shape)") }
         let k = c * kh * kw, p = oh * ow
         let out = try empty([n, o, oh, ow])
@@ -141,7 +143,7 @@ public final class CUDABackend: ComputeBackend {
             let colsPointer = try pointer(cols, "conv2d")
             try context.launch1D("fs_im2col_bf16", count: imgs * k * p, [
                 .pointer(xp + UInt64(img0 * c * h * w * 4)), .pointer(colsPointer), .long(imgs),
-                .int(c), .int(h), .int(w), .int(kh), .int(kw), .int(stride), .int(padding), .int(oh), .int(ow),
+                .int(c), .int(h), .int(w), .int(kh), .int(kw), .int(stride), .int(padding), .int(dilation), .int(oh), .int(ow),
             ])
             try context.gemm!.run(.conv2d(images: imgs, firstImage: img0, outChannels: o, k: k, positions: p,
                                           weight: try pointer(wb, "conv2d"), cols: colsPointer, out: op))

@@ -4,15 +4,15 @@ enum LayoutKernels {
     static let entryPoints = ["fs_im2col_bf16", "fs_temporal_unfold_bf16", "fs_gather_windows", "fs_scatter_add_windows"]
 
     static let source = #"""
-/// x [images, C, H, W] → cols [images, C·kh·kw, OH·OW] (bf16), zero outside the image.
+/// x [images, C, H, W] → cols [images, C·kh·kw, OH·OW] (bf16), zero outside the image; taps `dil` apart.
 extern "C" __global__ void fs_im2col_bf16(const float *x, bf16_t *cols, i64 images, int c, int h, int w,
-                                          int kh, int kw, int stride, int pad, int oh, int ow) {
+                                          int kh, int kw, int stride, int pad, int dil, int oh, int ow) {
     i64 k = (i64)c * kh * kw, p = (i64)oh * ow;
     GRID_STRIDE(i, images * k * p) {
         i64 pos = i % p, row = (i / p) % k, img = i / (p * k);
         int ox = (int)(pos % ow), oy = (int)(pos / ow);
         int kx = (int)(row % kw), ky = (int)((row / kw) % kh), ch = (int)(row / ((i64)kh * kw));
-        int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+        int iy = oy * stride - pad + ky * dil, ix = ox * stride - pad + kx * dil;
         float v = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(((img * c) + ch) * h + iy) * w + ix] : 0.0f;
         cols[i] = float_to_bf16(v);
     }
