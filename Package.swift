@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fsvideo", targets: ["fsvideo"]),
+        .executable(name: "fsvideo-gpu-check", targets: ["fsvideo-gpu-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -39,6 +40,14 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
+        // Device seam (#19): the backend protocol and its CPU side; the CUDA side loaded at run time (no CUDA at build time).
+        .target(name: "FSCompute", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FSCUDA", dependencies: ["CCUDA", "FSCompute", "FSTensor"], swiftSettings: optimizedInDebug),
+        // The GPU check (#19): links the compute, checkpoint, model and CUDA targets only (no libav).
+        .executableTarget(name: "fsvideo-gpu-check", dependencies: [
+            "FSCompute", "FSCUDA", "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion",
+        ], swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,6 +59,7 @@ let package = Package(
         .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSPipeline", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
         .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor"]),
+        .testTarget(name: "FSCUDATests", dependencies: ["FSCUDA", "FSCompute", "FSTensor"]),
         .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FreeScale"]),
     ]
 )
