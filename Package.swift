@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "fsvideo", targets: ["fsvideo"]),
         .executable(name: "fsvideo-bench", targets: ["fsvideo-bench"]),   // #15 item 5: the benchmarks, out of the CLI
+        .executable(name: "fsvideo-gpu-check", targets: ["fsvideo-gpu-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -30,18 +31,31 @@ let package = Package(
         .target(name: "FSModels", dependencies: ["FSTensor", "FSCheckpoint"],
                 resources: [.copy("Resources")], swiftSettings: optimizedInDebug),
         .target(name: "FSDiffusion", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"], swiftSettings: optimizedInDebug),
-        .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor"], swiftSettings: optimizedInDebug),
-        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSVideo"],
+        // uint8 RGB frames ⇄ tensors, without libav* (FSPipeline and the GPU check need frames, not FFmpeg).
+        .target(name: "FSFrames", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "FSVideo", dependencies: ["CFFmpeg", "FSTensor", "FSFrames"], swiftSettings: optimizedInDebug),
+        .target(name: "FreeScale", dependencies: ["FSTensor", "FSCheckpoint", "FSModels"],
                 swiftSettings: optimizedInDebug),
         // Prompt → video as one call: model loading and config resolution, the text-to-video run, the cascade.
-        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSVideo"],
+        .target(name: "FSPipeline", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSFrames"],
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEval", dependencies: ["FSTensor", "FSCheckpoint", "FSVideo", "CBLAS"],
                 swiftSettings: optimizedInDebug),
+        // Device seam (#19): the backend protocol and its CPU side; the CUDA side loaded at run time (no CUDA at build time).
+        .target(name: "FSCompute", dependencies: ["FSTensor"], swiftSettings: optimizedInDebug),
+        .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "FSCUDA", dependencies: ["CCUDA", "FSCompute", "FSTensor"], swiftSettings: optimizedInDebug),
+        // The GPU check (#19): links the compute, checkpoint, model and CUDA targets only (no libav).
+        .executableTarget(name: "fsvideo-gpu-check", dependencies: [
+            "FSCompute", "FSCUDA", "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion",
+            "FSParity",
+        ], swiftSettings: optimizedInDebug),
         // #15 item 5 (parity, test support, bench): parity runners out of the product libraries; one support
         // target for the tests and the bench; the ArgumentParser pieces both executables share; the bench.
-        .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSEval"],
+        // FSParity stays free of libav (fsvideo-gpu-check links it); the eval runners need FSEval, so FSVideo.
+        .target(name: "FSParity", dependencies: ["FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline"],
                 swiftSettings: optimizedInDebug),
+        .target(name: "FSEvalParity", dependencies: ["FSTensor", "FSCheckpoint", "FSEval"], swiftSettings: optimizedInDebug),
         .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
         .target(name: "FSCommandLine", dependencies: ["FSTensor", "FreeScale", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: optimizedInDebug),
@@ -53,7 +67,7 @@ let package = Package(
         // end #15 item 5 targets
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
-            "FSParity", "FSCommandLine",
+            "FSParity", "FSEvalParity", "FSCommandLine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),
@@ -64,7 +78,8 @@ let package = Package(
         .testTarget(name: "FreeScaleTests", dependencies: ["FreeScale", "FSPipeline", "FSDiffusion", "FSModels", "FSCheckpoint", "FSTensor", "FSVideo",
                                                     "FSTestSupport"]),
         .testTarget(name: "FSVideoTests", dependencies: ["FSVideo", "FSTensor"]),
-        .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSParity", "FSTestSupport"]),
+        .testTarget(name: "FSEvalTests", dependencies: ["FSEval", "FSVideo", "FSCheckpoint", "FSTensor", "FSEvalParity", "FSTestSupport"]),
+        .testTarget(name: "FSCUDATests", dependencies: ["FSCUDA", "FSCompute", "FSTensor"]),
         .testTarget(name: "fsvideoTests", dependencies: ["fsvideo", "FSPipeline", "FreeScale", "FSCommandLine"]),
     ]
 )

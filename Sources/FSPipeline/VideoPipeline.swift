@@ -2,7 +2,7 @@ import Foundation
 import FreeScale
 import FSDiffusion
 import FSTensor
-import FSVideo
+import FSFrames
 
 /// Prompt → video as one call: text encoding, sampling at the base size (or the input clip as the base
 /// stage), the FreeScale cascade, VAE decoding, with every step reported on one event channel. The command

@@ -1,7 +1,7 @@
 import FreeScale
 import FSDiffusion
 import FSTensor
-import FSVideo
+import FSFrames
 
 /// A request checked against a model's config, before any weights are built or frames decoded: the
 /// validated sampler settings, the FreeScale plan (stages, restart step, dilation, fusion), and warnings.

@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import FSCheckpoint
 @testable import FSEval
-import FSParity
+import FSEvalParity
 
 final class AestheticParityTests: XCTestCase {
     func testFixture() throws { assertPasses(try AestheticParity.run(evalFixture("aesthetic.safetensors"))) }

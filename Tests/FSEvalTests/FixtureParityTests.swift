@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import FSCheckpoint
 @testable import FSEval
-import FSParity
+import FSEvalParity
 
 /// The eval reference fixture ../shared/fixtures/eval/<name> (skipped with a reason when absent).
 func evalFixture(_ name: String) throws -> ParityFixture { try ParityFixture(path: sharedFixture("eval/" + name)) }

@@ -1,12 +1,14 @@
 import Foundation
 import FSCheckpoint
 import FSDiffusion
-import FSEval
+import FSEvalParity
 import FSModels
+import FSParity
 import FreeScale
 import FSTensor
 
-/// Maps a fixture's `kind` to the runner that checks it (`fsvideo parity` and the tests call the same runners).
+/// `fsvideo parity`: maps a fixture's `kind` to its runner (FSParity, FSEvalParity, FreeScale; the tests call the
+/// runners directly).
 public enum ParityRegistry {
     public typealias Runner = (ParityFixture) throws -> ParityReport
 
