@@ -57,7 +57,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEvalParity", dependencies: ["FSTensor", "FSCheckpoint", "FSEval"], swiftSettings: optimizedInDebug),
         .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
-        .target(name: "FSCommandLine", dependencies: ["FSTensor", "FreeScale", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "FSCommandLine", dependencies: ["FSTensor", "FreeScale", "FSCUDA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo-bench", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
@@ -67,7 +67,7 @@ let package = Package(
         // end #15 item 5 targets
         .executableTarget(name: "fsvideo", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",
-            "FSParity", "FSEvalParity", "FSCommandLine",
+            "FSParity", "FSEvalParity", "FSCommandLine", "FSCUDA",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimizedInDebug),
         .testTarget(name: "FSTensorTests", dependencies: ["FSTensor"]),

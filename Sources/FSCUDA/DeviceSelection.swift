@@ -55,15 +55,24 @@ public struct ResolvedDevice: @unchecked Sendable {
 /// `--device cpu|cuda|auto` → the device, following the rules:
 /// cpu → cpu; auto → cuda when a usable GPU is found, else cpu with one informative line;
 /// cuda → cuda, or one clear error line.
+///
+/// `cudaPath` false: the command has no CUDA path yet (the models run through FSTensor's CPU ops; docs/gpu.md,
+/// "What remains"), so a usable GPU is reported and not used: `auto` stays on the CPU with one line saying so,
+/// `cuda` is one clear error instead of a run that would silently use the CPU.
 public enum DeviceSelection {
-    public static func resolve(_ choice: DeviceChoice) throws -> ResolvedDevice {
-        try resolve(choice, availability: choice == .cpu ? .unavailable("not probed") : GPUAvailability.probe())
+    public static func resolve(_ choice: DeviceChoice, cudaPath: Bool = true) throws -> ResolvedDevice {
+        try resolve(choice, availability: choice == .cpu ? .unavailable("not probed") : GPUAvailability.probe(), cudaPath: cudaPath)
     }
 
-    public static func resolve(_ choice: DeviceChoice, availability: GPUAvailability) throws -> ResolvedDevice {
+    public static func resolve(_ choice: DeviceChoice, availability: GPUAvailability, cudaPath: Bool = true) throws -> ResolvedDevice {
         switch (choice, availability) {
         case (.cpu, _):
             return ResolvedDevice(choice: choice, kind: .cpu, gpu: nil, notice: nil)
+        case (.cuda, .usable(let info)) where !cudaPath:
+            throw FSError("--device cuda: \(info.name) is usable, but this command does not run on the CUDA backend yet (docs/gpu.md); use --device cpu")
+        case (.auto, .usable(let info)) where !cudaPath:
+            return ResolvedDevice(choice: choice, kind: .cpu, gpu: nil,
+                                  notice: "fsvideo: --device auto: \(info.name) found, but this command does not run on the CUDA backend yet (docs/gpu.md); running on the CPU")
         case (_, .usable(let info)):
             return ResolvedDevice(choice: choice, kind: .cuda, gpu: info, notice: nil)
         case (.auto, .unavailable(let why)):

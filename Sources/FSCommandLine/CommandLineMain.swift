@@ -21,6 +21,9 @@ public enum CommandLineMain {
             Root.exit(withError: error)
         } catch let error as ExitCode {
             Root.exit(withError: error)
+        } catch where Root.exitCode(for: error) == .success {
+            // --help, -h, --version: the parser's text on stdout, exit 0.
+            Root.exit(withError: error)
         } catch {
             // Argument-parser errors (unknown option, missing value, bad number): the same one line and
             // exit 2 as every other bad input; `--help` shows the usage.

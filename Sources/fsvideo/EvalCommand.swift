@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FSCUDA
 import FSEval
 import FSTensor
 import FSVideo
@@ -65,6 +66,9 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "No progress bar.")
     var quiet = false
 
+    @Option(help: "Where to compute: cpu, cuda or auto (cuda when a usable GPU is found, else cpu). The networks run on the CPU in this version (docs/gpu.md).")
+    var device: DeviceChoice = .auto
+
     func run() throws {
         guard !(fake.isEmpty && compare.isEmpty) else { throw FSError("eval: give the videos to evaluate with --fake PATH... (or --compare NAME=DIR...)") }
         guard fake.isEmpty || compare.isEmpty else { throw FSError("eval: use either --fake or --compare, not both") }
@@ -85,6 +89,9 @@ struct EvalCommand: ParsableCommand {
             }
         }
         let conversion = try EvalCommand.parseDecode(decode)
+        var compute = ComputeOptions()
+        compute.device = device
+        _ = try compute.resolveDevice()   // --device cuda without a GPU fails here, before any work
         // Outputs are probed now, so an unwritable path fails before the networks run, not after.
         let compareDirs: [String?] = compare.map { (try? EvalMethodSet.parse($0))?.directory }
         for (out, flag) in outputs {
@@ -138,6 +145,9 @@ struct EvalCommand: ParsableCommand {
 
     /// The networks the wanted metrics need, from --i3d / --raft / --clip / --aesthetic-head or the default places.
     func loadModels(_ wanted: Set<EvalMetric>) throws -> EvalModels {
+        var compute = ComputeOptions()
+        compute.device = device
+        ComputeOptions.announce(try compute.resolveDevice())
         var m = EvalModels()
         if wanted.contains(.fvd) {
             let p = try EvalWeightFiles.locate(flag: i3d, candidates: EvalWeightFiles.i3dCandidates(), what: "I3D",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FreeScale
+import FSCUDA
 import FSPipeline
 import FSDiffusion
 import FSTensor
@@ -85,6 +86,7 @@ struct GenerateCommand: ParsableCommand {
         let entries = try readPrompts()
         let prompts = entries.map(\.prompt)
         try checkFlags()
+        let device = try compute.resolveDevice()
         for p in Set(prompts) { PromptCheck.warn(p) }
         for n in Set(entries.map { $0.negativePrompt ?? negativePrompt }) where !n.isEmpty { PromptCheck.warn(n, what: "negative prompt") }
         let isBatch = promptFile != nil || batchOptions.forcesBatch
@@ -117,13 +119,13 @@ struct GenerateCommand: ParsableCommand {
         }
         try CostReport.refuseIfTooLarge(cost, budget: budget, limitGiven: maxMemory != nil, what: "\(frameCount) frames at \(final)")
         let writer = RunOutput(saveFps: saveFps ?? mc.defaultSaveFps, dumpFrames: dumpFrames, quiet: quiet,
-                               weightsChecksum: RunOutput.checksum(opened.weightsPath))
+                               weightsChecksum: RunOutput.checksum(opened.weightsPath), device: device.runRecord)
         let inputs = VideoInputs(detailMask: detailMask)
 
         if !isBatch {
             let output = try OutputDirectory(path: outPath, overwrite: overwrite, expectedBytes: outputBytes)
             defer { output.discard() }
-            let loaded = try build(opened, quiet: quiet)
+            let loaded = try build(opened, quiet: quiet, device: device)
             var w = writer
             w.loadSeconds = Date().timeIntervalSince(t0)
             var summary = try w.write(try run(plan, inputs: inputs, loaded: loaded), to: output)
@@ -154,7 +156,7 @@ struct GenerateCommand: ParsableCommand {
             try VideoPlan(request(prompt: item.entry.prompt, negativePrompt: item.entry.negativePrompt ?? negativePrompt, seed: item.seed), model: mc)
         }
         let done = try batch.run(
-            load: { try build(opened, quiet: quiet) },
+            load: { try build(opened, quiet: quiet, device: device) },
             sampleTogether: { group, loaded in
                 let pipeline = VideoPipeline(loaded)
                 let runs = try group.map { try pipeline.textToVideo(try itemPlan($0)) }
@@ -176,10 +178,10 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
-    private func build(_ opened: OpenedModel, quiet: Bool) throws -> LoadedModel {
+    private func build(_ opened: OpenedModel, quiet: Bool, device: ResolvedDevice) throws -> LoadedModel {
         let bar = ProgressBar("loading model", total: 1, quiet: quiet)
         defer { bar.finish() }
-        return try opened.build(precision: try compute.apply())
+        return try opened.build(precision: try compute.apply(device: device))
     }
 
     /// The request for one prompt (all other values from the flags).

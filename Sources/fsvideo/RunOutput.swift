@@ -13,6 +13,8 @@ struct RunOutput {
     var quiet = false
     var loadSeconds = 0.0
     var weightsChecksum = ""
+    /// run.json's device fields (`ResolvedDevice.runRecord`).
+    var device: [String: Any] = [:]
 
     /// Returns a one-line summary for the closing message.
     func write(_ result: VideoResult, to output: OutputDirectory, subdirectory sub: String = "") throws -> String {
@@ -40,6 +42,7 @@ struct RunOutput {
         record.outputs = outputs
         record.loadSeconds = loadSeconds
         record.weightsChecksum = weightsChecksum
+        for (k, v) in device { record.extra[k] = v }
         try output.write(try record.json(version: FSVideoVersion.string), to: sub + "run.json")
         let parts = timings.entries.filter { ["denoising", "vae_decode"].contains($0.0) }.map { "\($0.0) \(ProgressBar.duration($0.1))" }
         let stages = result.stages.count > 1 ? ", stages " + result.stages.map(\.size.description).joined(separator: " → ") : ""

@@ -62,6 +62,7 @@ struct UpscaleCommand: ParsableCommand {
         try FlagCheck.int(compute.threads, "--threads", 1...4096)
         try freescale.checkFlags()
         if let maxMemory { _ = try MemoryBudget.parse(maxMemory) }
+        let device = try compute.resolveDevice()
         PromptCheck.warn(prompt)
         if freescale.method == .direct { throw FSError("upscale: --method direct does not apply (the input is the base stage)") }
         guard (editMask == nil) == (editPrompt == nil) else { throw FSError("--edit-mask and --edit-prompt go together") }
@@ -113,7 +114,7 @@ struct UpscaleCommand: ParsableCommand {
             throw FSError("\(input): \(e.message.replacingOccurrences(of: "start frame", with: "--start-frame").replacingOccurrences(of: "loop it to repeat", with: "use --loop to repeat"))")
         }
         let t0 = Date()
-        let loaded = try preloaded ?? opened.build(precision: try compute.apply())
+        let loaded = try preloaded ?? opened.build(precision: try compute.apply(device: device))
         let loadSeconds = preloaded == nil ? Date().timeIntervalSince(t0) : 0
         let progress = PipelineProgress(quiet: quiet)
         var result = try VideoPipeline(loaded).run(plan, inputs: inputs, onEvent: progress.handle)
@@ -124,7 +125,7 @@ struct UpscaleCommand: ParsableCommand {
         result.record.extra["input"] = input
         result.record.extra["edit_mask"] = editMask ?? NSNull()
         let writer = RunOutput(saveFps: fps, quiet: quiet, loadSeconds: loadSeconds,
-                               weightsChecksum: RunOutput.checksum(opened.weightsPath))
+                               weightsChecksum: RunOutput.checksum(opened.weightsPath), device: device.runRecord)
         let summary = try writer.write(result, to: output)
         if item != nil { return summary }
         try output.commit()

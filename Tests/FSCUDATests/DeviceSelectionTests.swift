@@ -46,6 +46,17 @@ final class DeviceSelectionTests: XCTestCase {
         XCTAssertEqual(h200.virtualArchitecture, "compute_90")
     }
 
+    /// Commands without a CUDA path: a usable GPU is named and not used; `cuda` is one error line.
+    func testCommandsWithoutCUDAPathStayOnTheCPU() throws {
+        let r = try DeviceSelection.resolve(.auto, availability: .usable(h200), cudaPath: false)
+        XCTAssertEqual(r.kind, .cpu)
+        XCTAssertTrue(r.notice?.contains("NVIDIA H200 found, but this command does not run on the CUDA backend yet") == true, r.notice ?? "")
+        XCTAssertThrowsError(try DeviceSelection.resolve(.cuda, availability: .usable(h200), cudaPath: false)) { error in
+            XCTAssertTrue("\(error)".hasPrefix("--device cuda: NVIDIA H200 is usable, but"), "\(error)")
+        }
+        XCTAssertThrowsError(try DeviceSelection.resolve(.cuda, availability: .unavailable("no NVIDIA driver"), cudaPath: false))
+    }
+
     /// On this machine (no GPU): the real probe says why, auto falls back, cuda fails.
     func testRealProbeOnThisMachine() throws {
         let availability = GPUAvailability.probe()
