@@ -57,7 +57,7 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "FSEvalParity", dependencies: ["FSTensor", "FSCheckpoint", "FSEval"], swiftSettings: optimizedInDebug),
         .target(name: "FSTestSupport", dependencies: ["FSTensor", "FSCheckpoint", "FSDiffusion", "FSPipeline"], swiftSettings: optimizedInDebug),
-        .target(name: "FSCommandLine", dependencies: ["FSTensor", "FreeScale", "FSCUDA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+        .target(name: "FSCommandLine", dependencies: ["FSTensor", "FSCheckpoint", "FreeScale", "FSPipeline", "FSCUDA", .product(name: "ArgumentParser", package: "swift-argument-parser")],
                 swiftSettings: optimizedInDebug),
         .executableTarget(name: "fsvideo-bench", dependencies: [
             "FSTensor", "FSCheckpoint", "FSModels", "FSDiffusion", "FreeScale", "FSPipeline", "FSVideo", "FSEval",

@@ -35,7 +35,7 @@ struct BenchFreeScaleCommand: ParsableCommand {
         guard toy || (try? UNet3DConfig.preset(preset)) != nil else {
             throw FSError("--preset: unknown UNet preset '\(preset)' (known: vc2-512, toy)")
         }
-        let loaded = toy ? try BenchToyModel.load(precision: precision) : nil
+        let loaded = toy ? try ModelFiles.load(ckpt: nil, config: nil, precision: precision) : nil
         let config = try loaded?.model.config.unet ?? UNet3DConfig.preset(preset)
         let size = try FrameSize(parsing: res)
         let baseSize = try loaded.map { FrameSize(height: $0.model.config.baseResolution[0], width: $0.model.config.baseResolution[1]) }

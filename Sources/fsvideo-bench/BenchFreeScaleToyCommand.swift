@@ -39,7 +39,7 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
 
     func run() throws {
         let precision = try compute.apply(toStdout: true)
-        let loaded = try BenchToyModel.load(precision: precision)
+        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
         let geometry = ModelGeometry(model: mc)
         guard freescale.method == .freescale, freescale.detailMask == nil, !freescale.keepStages else {

@@ -24,7 +24,7 @@ struct BenchPrecisionToyCommand: ParsableCommand {
         if let threads { ParallelFor.threadCount = threads }
         guard pairs >= 1, frames >= 1, steps >= 1 else { throw FSError("--pairs, --frames, --steps must be ≥ 1") }
         print("bf16 kernel: \(BF16Support.description), threads \(ParallelFor.threadCount)")
-        let models = try [Precision.fp32, .bf16].map { try BenchToyModel.load(precision: $0) }
+        let models = try [Precision.fp32, .bf16].map { try ModelFiles.load(ckpt: nil, config: nil, precision: $0) }
         let mc = models[0].model.config
         let geometry = ModelGeometry(model: mc)
         var request = FreeScaleRequest()

@@ -33,7 +33,7 @@ struct BenchUpscaleToyCommand: ParsableCommand {
 
     func run() throws {
         let precision = try compute.apply(toStdout: true)
-        let loaded = try BenchToyModel.load(precision: precision)
+        let loaded = try ModelFiles.load(ckpt: nil, config: nil, precision: precision)
         let mc = loaded.model.config
         let target = try FrameSize(parsing: res)
         // (name, restart step, α): more restart steps and a smaller α keep more of the input.

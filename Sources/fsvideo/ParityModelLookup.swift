@@ -1,4 +1,5 @@
 import Foundation
+import FSCommandLine
 import FSCheckpoint
 import FSParity
 import FSTensor
