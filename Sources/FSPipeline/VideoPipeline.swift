@@ -69,7 +69,7 @@ public final class VideoPipeline {
             record.extra["frames_used"] = clip.indices
             record.extra["edit_prompt"] = plan.request.editPrompt ?? NSNull()
         }
-        return VideoResult(frames: frames, stages: stages, stageFrames: kept, timings: timings, record: record,
+        return VideoResult(video: video, frames: frames, stages: stages, stageFrames: kept, timings: timings, record: record,
                            steps: t2v.schedule.count)
     }
 
@@ -81,6 +81,8 @@ public final class VideoPipeline {
 
 /// What a run produced.
 public struct VideoResult {
+    /// The final video as decoded, `[3, F, H, W]` in about [-1, 1] (not clamped).
+    public let video: Tensor
     /// The final video, uint8 RGB.
     public let frames: Frames
     /// Every stage's size, latent (scaled, `[1, C, F, h, w]`) and time; the last one is the result.

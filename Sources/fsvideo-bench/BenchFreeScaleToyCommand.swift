@@ -63,15 +63,19 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
         var time = ["freescale": 0.0, "direct": 0.0]
         log("fsvideo-bench freescale-toy: \(pairs) pairs, \(frames) frames, \(steps) steps, stages \(sizes.map(\.description).joined(separator: " → "))\(request.fast ? " (--fast)" : ""), threads \(ParallelFor.threadCount)")
         for k in 0..<pairs {
-            var s = GenerationSettings(prompt: prompt ?? ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
-            s.frames = frames; s.steps = steps; s.seed = firstSeed + UInt64(k)
-            var line = "pair \(k) seed \(s.seed) '\(s.prompt)':"
-            let t2v = try TextToVideo(model: loaded.model, settings: s)
-            var r = request; r.steps = t2v.schedule.count
+            // Both methods through the library's entry point (VideoPipeline), the way `fsvideo generate` makes them.
+            var vr = VideoRequest(prompt: prompt ?? ToyCaptions.all[k % ToyCaptions.all.count])
+            vr.frames = frames; vr.steps = steps; vr.seed = firstSeed + UInt64(k)
+            vr.freescale = request
+            let plan = try VideoPlan(vr, model: mc)
+            let pipeline = VideoPipeline(loaded)
+            var line = "pair \(k) seed \(vr.seed) '\(vr.prompt)':"
             var t0 = Date()
-            let stages = try Cascade.run(plan: FreeScalePlan(r, model: geometry), backend: t2v, seed: s.seed)
-            let final = try t2v.decode(stages.last!.latent)
+            let result = try pipeline.run(plan)
+            let final = result.video
             time["freescale"]! += Date().timeIntervalSince(t0)
+            let stages = result.stages
+            let t2v = try pipeline.textToVideo(plan)     // decodes the intermediate stages, the VAE round trip
             var videos: [FrameSize: (freescale: Tensor, direct: Tensor?)] = [:]
             let base = try t2v.decode(stages[0].latent)
             line += " base=" + baseTally.add(base)
@@ -84,9 +88,10 @@ struct BenchFreeScaleToyCommand: ParsableCommand {
                 line += " vae" + colour[size, default: [:]]["vae round trip", default: ColourTally()].add(roundTrip, base: base)
                 var direct: Tensor?
                 if !freescaleOnly {
-                    var d = r; d.method = .direct; d.res = size; d.stages = nil
+                    var d = vr
+                    d.freescale.method = .direct; d.freescale.res = size; d.freescale.stages = nil
                     t0 = Date()
-                    let video = try t2v.decode(Cascade.run(plan: FreeScalePlan(d, model: geometry), backend: t2v, seed: s.seed).last!.latent)
+                    let video = try pipeline.run(try VideoPlan(d, model: mc)).video
                     if size == timed { time["direct"]! += Date().timeIntervalSince(t0) }
                     line += " direct=" + tally[size, default: [:]]["direct", default: ObjectTally()].add(video)
                         + colour[size, default: [:]]["direct", default: ColourTally()].add(video, base: base)

@@ -26,26 +26,20 @@ struct BenchPrecisionToyCommand: ParsableCommand {
         print("bf16 kernel: \(BF16Support.description), threads \(ParallelFor.threadCount)")
         let models = try [Precision.fp32, .bf16].map { try ModelFiles.load(ckpt: nil, config: nil, precision: $0) }
         let mc = models[0].model.config
-        let geometry = ModelGeometry(model: mc)
-        var request = FreeScaleRequest()
-        request.res = try res.map { try FrameSize(parsing: $0) }
+        let target = try res.map { try FrameSize(parsing: $0) }
         var single = [0, 0], same = 0, psnrs: [Double] = [], time = [0.0, 0.0]
         print("| pair | caption | seed | PSNR fp32 vs bf16 (dB) | objects fp32 | objects bf16 |")
         print("|---|---|---|---|---|---|")
         for k in 0..<pairs {
-            var s = GenerationSettings(prompt: ToyCaptions.all[k % ToyCaptions.all.count], model: mc)
-            s.frames = frames; s.steps = steps; s.seed = UInt64(1000 + k)
+            var request = VideoRequest(prompt: ToyCaptions.all[k % ToyCaptions.all.count])
+            request.frames = frames; request.steps = steps; request.seed = UInt64(1000 + k)
+            request.freescale.res = target
+            let plan = try VideoPlan(request, model: mc)
+            let s = plan.settings
             var videos: [Tensor] = []
             for (i, loaded) in models.enumerated() {
                 let t0 = Date()
-                let t2v = try TextToVideo(model: loaded.model, settings: s)
-                if request.res != nil {
-                    var r = request; r.steps = t2v.schedule.count
-                    let stages = try Cascade.run(plan: FreeScalePlan(r, model: geometry), backend: t2v, seed: s.seed)
-                    videos.append(try t2v.decode(stages.last!.latent))
-                } else {
-                    videos.append(try t2v.decode(t2v.generate()))
-                }
+                videos.append(try VideoPipeline(loaded).run(plan).video)
                 time[i] += Date().timeIntervalSince(t0)
             }
             let p = Self.psnr(videos[0], videos[1])
@@ -55,7 +49,7 @@ struct BenchPrecisionToyCommand: ParsableCommand {
             psnrs.append(p)
             print(String(format: "| %d | %@ | %d | %.1f | %d | %d |", k, s.prompt, s.seed, p, counts[0], counts[1]))
         }
-        let size = request.res?.description ?? "\(mc.baseResolution[0])x\(mc.baseResolution[1])"
+        let size = target?.description ?? "\(mc.baseResolution[0])x\(mc.baseResolution[1])"
         print(String(format: "%@, %d frames, %d steps: PSNR min %.1f dB, mean %.1f dB; one object fp32 %d/%d, bf16 %d/%d; identical counts %d/%d; time fp32 %.1f s/video, bf16 %.1f s/video (%.2f×)",
                      size, frames, steps, psnrs.min()!, psnrs.reduce(0, +) / Double(pairs), single[0], pairs, single[1], pairs,
                      same, pairs, time[0] / Double(pairs), time[1] / Double(pairs), time[1] / time[0]))
