@@ -59,7 +59,7 @@ struct BenchUNetCommand: ParsableCommand {
             var seconds = [Double](), cpus = [Double]()
             for _ in 0..<iterations {
                 var wall = 0.0
-                cpus.append(try cpuSeconds {
+                cpus.append(try Benchmark.cpuSeconds {
                     wall = try Benchmark.seconds { _ = try block(x, context: context, batch: batch, frames: frames) }
                 })
                 seconds.append(wall)
@@ -82,7 +82,7 @@ struct BenchUNetCommand: ParsableCommand {
         let flops = UNet3DFLOPs.count(config: config, batch: batch, frames: frames, height: lh, width: lw)
         for i in 0..<iterations {
             var wall = 0.0
-            let cpu = try cpuSeconds {
+            let cpu = try Benchmark.cpuSeconds {
                 wall = try Benchmark.seconds {
                     _ = try model.forward(x: x, timesteps: Array(repeating: 981, count: batch), context: context,
                                           fps: Array(repeating: 28, count: batch))
@@ -94,23 +94,11 @@ struct BenchUNetCommand: ParsableCommand {
     }
 }
 
-/// Process CPU seconds (user + system, all threads) taken by `body`.
-private func cpuSeconds(_ body: () throws -> Void) rethrows -> Double {
-    func now() -> Double {
-        var u = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
-    }
-    let start = now()
-    try body()
-    return now() - start
-}
-
 /// Raw cblas_sgemm FLOPs per process CPU-second on a size³ product (best of `repeats`).
 private func sgemmCPUGFLOPS(size: Int, repeats: Int) -> Double {
     let a = Tensor(repeating: 0.5, shape: [size, size]), b = Tensor(repeating: 0.25, shape: [size, size])
     _ = matmul(a, b)
     var best = Double.infinity
-    for _ in 0..<repeats { best = Swift.min(best, cpuSeconds { _ = matmul(a, b) }) }
+    for _ in 0..<repeats { best = Swift.min(best, Benchmark.cpuSeconds { _ = matmul(a, b) }) }
     return 2 * pow(Double(size), 3) / best / 1e9
 }
