@@ -33,7 +33,7 @@ public struct VideoPlan {
         }
         let p = try FreeScalePlan(fr, model: ModelGeometry(model: model))
         if request.isUpscale, p.upper.isEmpty {
-            throw FSError("video-to-video: give a target size or stages larger than the base size \(p.base)")
+            throw VideoPlanError.noUpperStages(base: p.base.description)
         }
         self.request = request
         self.model = model
@@ -86,7 +86,7 @@ public struct VideoPlan {
     /// the clip is shorter), resized to cover the base size and centre-cropped.
     public func clip(_ all: Frames, startFrame: Int = 0, loop: Bool = false) throws -> PreparedClip {
         let f = settings.frames
-        guard all.count > startFrame else { throw FSError("the clip has \(all.count) frames, nothing at start frame \(startFrame)") }
+        guard all.count > startFrame else { throw VideoPlanError.nothingAtStartFrame(clipFrames: all.count, startFrame: startFrame) }
         let available = all.count - startFrame
         let indices: [Int]
         if available >= f {
@@ -94,7 +94,7 @@ public struct VideoPlan {
         } else if loop {
             indices = (0..<f).map { startFrame + $0 % available }
         } else {
-            throw FSError("the clip has \(available) frames from start frame \(startFrame), fewer than \(f) (loop it to repeat)")
+            throw VideoPlanError.clipTooShort(available: available, startFrame: startFrame, needed: f)
         }
         let frames = all.selecting(indices).covering(height: plan.base.height, width: plan.base.width)
         return PreparedClip(frames: frames, indices: indices, available: available)

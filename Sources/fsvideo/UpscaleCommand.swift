@@ -87,8 +87,8 @@ struct UpscaleCommand: ParsableCommand {
         request.editPrompt = editPrompt
         request.hasDetailMask = freescale.detailMask != nil
         let plan: VideoPlan
-        do { plan = try VideoPlan(request, model: mc) } catch let e as FSError where e.message.hasPrefix("video-to-video: give") {
-            throw FSError("upscale: give --res or --stages larger than the base size \(mc.baseHeight)x\(mc.baseWidth)")
+        do { plan = try VideoPlan(request, model: mc) } catch VideoPlanError.noUpperStages(let base) {
+            throw FSError("upscale: give --res or --stages larger than the base size \(base)")
         }
         for w in plan.warnings { CLIWarning.print(w) }
         var inputs = VideoInputs()
@@ -110,8 +110,13 @@ struct UpscaleCommand: ParsableCommand {
                                                  expectedBytes: f * final.height * final.width * 3 / 10 * (freescale.keepStages ? 2 : 1))
         defer { if item == nil { output.discard() } }
         let all = try VideoReader.read(input)
-        do { inputs.clip = try plan.clip(all, startFrame: startFrame, loop: loop) } catch let e as FSError {
-            throw FSError("\(input): \(e.message.replacingOccurrences(of: "start frame", with: "--start-frame").replacingOccurrences(of: "loop it to repeat", with: "use --loop to repeat"))")
+        do { inputs.clip = try plan.clip(all, startFrame: startFrame, loop: loop) } catch let e as VideoPlanError {
+            switch e {
+            case .nothingAtStartFrame(let n, let start): throw FSError("\(input): \(n) frames, nothing at --start-frame \(start)")
+            case .clipTooShort(let available, _, let needed):
+                throw FSError("\(input): \(available) frames from --start-frame, fewer than \(needed) (use --loop to repeat)")
+            case .noUpperStages: throw FSError(e.description)
+            }
         }
         let t0 = Date()
         let loaded = try preloaded ?? opened.build(precision: try compute.apply(device: device))
