@@ -128,7 +128,7 @@ struct GenerateCommand: ParsableCommand {
             let loaded = try build(opened, quiet: quiet, device: device)
             var w = writer
             w.loadSeconds = Date().timeIntervalSince(t0)
-            var summary = try w.write(try run(plan, inputs: inputs, loaded: loaded), to: output)
+            var summary = try w.write(try PipelineProgress.run(plan, loaded: loaded, inputs: inputs, quiet: quiet), to: output)
             if let compare {
                 summary += "; " + (try MethodComparison.run(compare, plan: plan, inputs: inputs, loaded: loaded, output: output,
                                                             writer: w, quiet: quiet))
@@ -167,8 +167,8 @@ struct GenerateCommand: ParsableCommand {
             generate: { item, loaded, output, preset in
                 var w = writer
                 w.loadSeconds = Date().timeIntervalSince(t0)
-                return try w.write(try run(try itemPlan(item), inputs: inputs, loaded: loaded,
-                                           preset: preset.map { .init(latent: $0.z, seconds: $0.seconds) }), to: output)
+                return try w.write(try PipelineProgress.run(try itemPlan(item), loaded: loaded, inputs: inputs,
+                                                            preset: preset.map { .init(latent: $0.z, seconds: $0.seconds) }, quiet: quiet), to: output)
             })
         let scope = shard.isSharded ? "\(done.owned) items of shard \(shard) (\(items.count) in the batch)" : "\(done.owned) items"
         print("wrote \(done.path)  (\(done.written) new, \(done.skipped) already done\(done.failed > 0 ? ", \(done.failed) failed" : ""), \(scope); "
@@ -193,13 +193,6 @@ struct GenerateCommand: ParsableCommand {
         r.freescale = freescale.request
         r.hasDetailMask = freescale.detailMask != nil
         return r
-    }
-
-    /// One video through the pipeline, with progress bars.
-    private func run(_ plan: VideoPlan, inputs: VideoInputs, loaded: LoadedModel, preset: VideoPipeline.PresetLatent? = nil) throws -> VideoResult {
-        let progress = PipelineProgress(quiet: quiet)
-        defer { progress.finish() }
-        return try VideoPipeline(loaded).run(plan, inputs: inputs, preset: preset, onEvent: progress.handle)
     }
 
     /// What identifies a batch's outputs (`seed` nil: everything but the base seed): a re-run with the same

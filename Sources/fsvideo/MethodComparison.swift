@@ -27,9 +27,7 @@ enum MethodComparison {
         do { try FileManager.default.createDirectory(atPath: output.file(String(sub.dropLast())), withIntermediateDirectories: true) } catch {
             throw FSError("\(output.finalFile(sub)): cannot create (\(OutputDirectory.reason(error)))")
         }
-        let progress = PipelineProgress(quiet: quiet)
-        let result = try VideoPipeline(loaded).run(other, inputs: inputs, onEvent: progress.handle)
-        progress.finish()
+        let result = try PipelineProgress.run(other, loaded: loaded, inputs: inputs, quiet: quiet)
         var w = writer
         w.dumpFrames = false
         let summary = try w.write(result, to: output, subdirectory: sub)

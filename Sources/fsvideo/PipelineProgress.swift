@@ -29,4 +29,12 @@ final class PipelineProgress {
     }
 
     func finish() { bar?.finish(); bar = nil }
+
+    /// One `VideoPipeline` run with its progress bars (finished even when the run throws).
+    static func run(_ plan: VideoPlan, loaded: LoadedModel, inputs: VideoInputs, preset: VideoPipeline.PresetLatent? = nil,
+                    quiet: Bool) throws -> VideoResult {
+        let progress = PipelineProgress(quiet: quiet)
+        defer { progress.finish() }
+        return try VideoPipeline(loaded).run(plan, inputs: inputs, preset: preset, onEvent: progress.handle)
+    }
 }

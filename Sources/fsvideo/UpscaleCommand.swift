@@ -121,9 +121,7 @@ struct UpscaleCommand: ParsableCommand {
         let t0 = Date()
         let loaded = try preloaded ?? opened.build(precision: try compute.apply(device: device))
         let loadSeconds = preloaded == nil ? Date().timeIntervalSince(t0) : 0
-        let progress = PipelineProgress(quiet: quiet)
-        var result = try VideoPipeline(loaded).run(plan, inputs: inputs, onEvent: progress.handle)
-        progress.finish()
+        var result = try PipelineProgress.run(plan, loaded: loaded, inputs: inputs, quiet: quiet)
         let inFps = info.fps.den == 0 ? 0 : Double(info.fps.num) / Double(info.fps.den)
         let available = inputs.clip!.available
         let fps = saveFps ?? (inFps > 0 ? inFps * Double(f) / Double(Swift.max(1, available)) : mc.defaultSaveFps)
